@@ -1,0 +1,1 @@
+//! Language server. Arrives with the editor support.

@@ -1,0 +1,1 @@
+//! Values, VM, helpers, connectors, sync engine, simulator. Arrives with the VM.
