@@ -222,6 +222,12 @@ pub enum Tok {
     ClosureOpen,
     /// `{` that opens a closure whose parameter list ends in `->`.
     ClosureParamsOpen,
+    /// `>>=` (three adjacent raw tokens `>` `>=`).
+    ShrAssign,
+    /// `>>>=`
+    UShrAssign,
+    /// `[]`: an empty list, or array dimensions in a type (`String[]`).
+    Brackets,
     /// `!in`
     NotIn,
     /// `!instanceof`
@@ -455,6 +461,9 @@ impl Tok {
             Tok::CaretAssign => "^=",
             Tok::ShlAssign => "<<=",
             Tok::ElvisAssign => "?=",
+            Tok::Brackets => "[]",
+            Tok::ShrAssign => ">>=",
+            Tok::UShrAssign => ">>>=",
             Tok::NotIn => "!in",
             Tok::NotInstanceof => "!instanceof",
             Tok::Newline | Tok::Sep => "\\n",
