@@ -504,6 +504,11 @@ impl Layout {
             return self.ident(i, at_stmt_start);
         }
         let tok = self.take(i);
+        if tok.keyword_text().is_some() && matches!(self.last(), Some(Tok::Dot | Tok::SafeDot | Tok::SpreadDot | Tok::AttrDot | Tok::MethodPointer)) {
+            // A keyword after a dot is a property name (`x.class`), nothing more.
+            self.emit(start, tok, end);
+            return i + 1;
+        }
         match tok {
             Tok::KwDef
             | Tok::KwAbstract
@@ -590,6 +595,8 @@ impl Layout {
                 self.emit(start, tok, end);
                 if self.header_close[i] {
                     self.expect = Expect::Body;
+                    // The body of `if (…)`, `while (…)`, `for (…)` is a statement.
+                    self.stmt_start = true;
                 }
             }
             Tok::RBracket | Tok::RBrace | Tok::InterpEnd => {

@@ -63,6 +63,7 @@ pub fn parse(source: &str, mode: Mode) -> Parsed {
         }
     };
     diagnostics.append(&mut builder.diagnostics);
+    file.span = Span::new(0, source.len());
 
     limit_depth(&mut file, &mut diagnostics);
     if mode == Mode::Rules {
