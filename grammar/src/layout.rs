@@ -98,32 +98,62 @@ impl Bracket {
     }
 }
 
-/// Indentation (in columns, a tab counting as 4) of the line holding `offset`, and whether
-/// `offset` is the first non-blank character of its line.
-fn line_indent(source: &str, offset: usize) -> (usize, bool) {
-    let offset = offset.min(source.len());
-    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let mut indent = 0;
-    let mut first = true;
-    for (i, ch) in source[line_start..].char_indices() {
-        if line_start + i >= offset {
-            break;
-        }
-        match ch {
-            ' ' => indent += 1,
-            '\t' => indent += 4,
-            _ => {
-                first = false;
-                break;
-            }
-        }
-    }
-    (indent, first)
+/// Where lines start and how they are indented, computed once so that bracket repair
+/// stays linear on any input (a one-line file of a megabyte included).
+struct Lines {
+    /// Byte offset of the first character of each line.
+    starts: Vec<usize>,
+    /// Byte offset of the first non-blank character of each line.
+    first_nonblank: Vec<usize>,
+    /// Indentation in columns (a tab counts as 4).
+    indent: Vec<usize>,
 }
 
-fn line_number(source: &str, offset: usize) -> usize {
-    source.as_bytes()[..offset.min(source.len())].iter().filter(|&&b| b == b'\n').count() + 1
+impl Lines {
+    fn new(source: &str) -> Lines {
+        let mut lines = Lines { starts: Vec::new(), first_nonblank: Vec::new(), indent: Vec::new() };
+        let mut start = 0;
+        for line in source.split('\n') {
+            let mut indent = 0;
+            let mut first = start + line.len();
+            for (i, byte) in line.bytes().enumerate() {
+                match byte {
+                    b' ' => indent += 1,
+                    b'\t' => indent += 4,
+                    _ => {
+                        first = start + i;
+                        break;
+                    }
+                }
+            }
+            lines.starts.push(start);
+            lines.first_nonblank.push(first);
+            lines.indent.push(indent);
+            start += line.len() + 1;
+        }
+        lines
+    }
+
+    /// Zero-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    /// Indentation of the line holding `offset`, and whether `offset` starts that line.
+    fn indent(&self, offset: usize) -> (usize, bool) {
+        let line = self.line(offset);
+        (self.indent[line], self.first_nonblank[line] == offset)
+    }
+
+    /// One-based line number, as people count.
+    fn number(&self, offset: usize) -> usize {
+        self.line(offset) + 1
+    }
 }
+
+/// Bracket repairs guided by indentation each cost a scan; past this many, missing closers
+/// go where the problem is noticed, so hostile input stays linear.
+const MAX_GUIDED_REPAIRS: usize = 64;
 
 struct Open {
     bracket: Bracket,
@@ -137,8 +167,10 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
     // First a plain match, to learn how many braces stay open at the end. Only then is the
     // indentation allowed to decide which brace lacks its `}`: a balanced file with odd
     // indentation is valid Groovy and must not get an error.
+    let lines = Lines::new(source);
     let unclosed_braces = count_unclosed_braces(&raw);
-    let mut reattributions_left = unclosed_braces;
+    let mut reattributions_left = unclosed_braces.min(MAX_GUIDED_REPAIRS);
+    let mut repairs = Repairs { guided_left: MAX_GUIDED_REPAIRS };
 
     let mut out: Vec<Spanned> = Vec::with_capacity(raw.len() + 8);
     let mut partner: Vec<usize> = Vec::with_capacity(raw.len() + 8);
@@ -173,11 +205,11 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
         // A `}` first on its line that lines up with an enclosing `{` other than the
         // innermost one: the inner blocks were probably left open.
         if bracket == Bracket::Brace && reattributions_left > 0 {
-            let (indent, first_on_line) = line_indent(source, start);
-            let top_indent = stack.last().map(|open| line_indent(source, open.span.start as usize).0);
+            let (indent, first_on_line) = lines.indent(start);
+            let top_indent = stack.last().map(|open| lines.indent(open.span.start as usize).0);
             if first_on_line && stack.last().is_some_and(|o| o.bracket == Bracket::Brace) && top_indent != Some(indent) {
                 let target = stack.iter().rposition(|open| {
-                    open.bracket == Bracket::Brace && line_indent(source, open.span.start as usize).0 == indent
+                    open.bracket == Bracket::Brace && lines.indent(open.span.start as usize).0 == indent
                 });
                 if let Some(target) = target {
                     let inner = stack.len() - 1 - target;
@@ -185,7 +217,7 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
                         reattributions_left -= inner;
                         while stack.len() > target + 1 {
                             let open = stack.pop().expect("stack has more than target + 1 entries");
-                            close_unclosed(source, &open, &mut out, &mut partner, diagnostics);
+                            repairs.close(&lines, source, &open, &mut out, &mut partner, diagnostics);
                         }
                     }
                 }
@@ -225,8 +257,7 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
                     (Some(target), _) => {
                         while stack.len() > target + 1 {
                             let open = stack.pop().expect("stack has more than target + 1 entries");
-                            close_at(&open, start, &mut out, &mut partner);
-                            report_unclosed(source, &open, Some(Span::new(start, end)), diagnostics);
+                            repairs.close(&lines, source, &open, &mut out, &mut partner, diagnostics);
                         }
                         let open = stack.pop().expect("target is on the stack");
                         partner[open.index] = out.len();
@@ -255,7 +286,7 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
     }
 
     while let Some(open) = stack.pop() {
-        close_unclosed(source, &open, &mut out, &mut partner, diagnostics);
+        repairs.close(&lines, source, &open, &mut out, &mut partner, diagnostics);
     }
     Balanced { tokens: out, partner }
 }
@@ -264,6 +295,10 @@ fn count_unclosed_braces(raw: &[Spanned]) -> usize {
     let mut stack: Vec<Bracket> = Vec::new();
     for (_, tok, _) in raw {
         if let Some(bracket) = Bracket::of_opener(tok) {
+            if stack.len() >= MAX_BRACKET_DEPTH {
+                // The real pass stops here too.
+                break;
+            }
             stack.push(bracket);
         } else if let Some(bracket) = Bracket::of_closer(tok) {
             if let Some(pos) = stack.iter().rposition(|open| *open == bracket) {
@@ -274,69 +309,81 @@ fn count_unclosed_braces(raw: &[Spanned]) -> usize {
     stack.iter().filter(|open| **open == Bracket::Brace).count()
 }
 
-/// Closes an unclosed bracket where the indentation says its block ended: before the first
-/// later line indented no deeper than the line that opened it, else at the end.
-fn close_unclosed(
-    source: &str,
-    open: &Open,
-    out: &mut Vec<Spanned>,
-    partner: &mut Vec<usize>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let (open_indent, _) = line_indent(source, open.span.start as usize);
-    let open_line = line_number(source, open.span.start as usize);
-    // Find the first token after the opener that starts a line indented <= the opener's.
-    let mut insert_at = out.len();
-    for i in open.index + 1..out.len() {
-        let (start, ref tok, _) = out[i];
-        if matches!(tok, Tok::Newline) {
-            continue;
-        }
-        let (indent, first) = line_indent(source, start);
-        if first && indent <= open_indent && line_number(source, start) > open_line {
-            insert_at = i;
-            break;
-        }
-    }
-    // Back up over the newlines before that line so the closer ends the previous line.
-    while insert_at > open.index + 1 && matches!(out[insert_at - 1].1, Tok::Newline) {
-        insert_at -= 1;
-    }
-    let at = if insert_at < out.len() { out[insert_at].0 } else { source.len() };
-    let at = if insert_at > open.index + 1 && insert_at <= out.len() {
-        out[insert_at - 1].2.min(at)
-    } else {
-        at
-    };
-    let suggestion = (insert_at < out.len()).then(|| Span::point(at));
-    out.insert(insert_at, (at, open.bracket.closer(), at));
-    partner.insert(insert_at, open.index);
-    // Indices after the insertion point moved by one.
-    for p in partner.iter_mut() {
-        if *p != usize::MAX && *p >= insert_at && *p != open.index {
-            *p += 1;
-        }
-    }
-    partner[open.index] = insert_at;
-    report_unclosed(source, open, suggestion, diagnostics);
+struct Repairs {
+    guided_left: usize,
 }
 
-/// Inserts a zero-width closer right before position `at` (the outer closer being handled).
-fn close_at(open: &Open, at: usize, out: &mut Vec<Spanned>, partner: &mut Vec<usize>) {
-    partner[open.index] = out.len();
-    partner.push(open.index);
-    out.push((at, open.bracket.closer(), at));
+impl Repairs {
+    /// Closes an unclosed bracket where the indentation says its block ended: before the
+    /// first later line indented no deeper than the line that opened it, else at the end.
+    fn close(
+        &mut self,
+        lines: &Lines,
+        source: &str,
+        open: &Open,
+        out: &mut Vec<Spanned>,
+        partner: &mut Vec<usize>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let mut insert_at = out.len();
+        if self.guided_left > 0 {
+            self.guided_left -= 1;
+            let (open_indent, _) = lines.indent(open.span.start as usize);
+            let open_line = lines.line(open.span.start as usize);
+            for (i, (start, tok, _)) in out.iter().enumerate().skip(open.index + 1) {
+                if matches!(tok, Tok::Newline) {
+                    continue;
+                }
+                let (indent, first) = lines.indent(*start);
+                if first && indent <= open_indent && lines.line(*start) > open_line {
+                    insert_at = i;
+                    break;
+                }
+            }
+            // Back up over the newlines before that line so the closer ends the previous line.
+            while insert_at > open.index + 1 && matches!(out[insert_at - 1].1, Tok::Newline) {
+                insert_at -= 1;
+            }
+            // Never split a bracket pair inside this one (its closer may itself be inserted).
+            let mut k = open.index + 1;
+            while k < insert_at {
+                let p = partner[k];
+                if p != usize::MAX && p > k && p >= insert_at {
+                    insert_at = p + 1;
+                }
+                k += 1;
+            }
+        }
+        let at = if insert_at > open.index + 1 {
+            out[insert_at - 1].2
+        } else {
+            out.get(insert_at).map_or(source.len(), |t| t.0)
+        };
+        let suggestion = (insert_at < out.len()).then(|| Span::point(at));
+        out.insert(insert_at, (at, open.bracket.closer(), at));
+        partner.insert(insert_at, open.index);
+        if insert_at + 1 < partner.len() {
+            // Indices after the insertion point moved by one.
+            for p in partner.iter_mut() {
+                if *p != usize::MAX && *p >= insert_at && *p != open.index {
+                    *p += 1;
+                }
+            }
+        }
+        partner[open.index] = insert_at;
+        report_unclosed(lines, source, open, suggestion, diagnostics);
+    }
 }
 
-fn report_unclosed(source: &str, open: &Open, close_here: Option<Span>, diagnostics: &mut Vec<Diagnostic>) {
+fn report_unclosed(lines: &Lines, source: &str, open: &Open, close_here: Option<Span>, diagnostics: &mut Vec<Diagnostic>) {
     let open_text = open.bracket.open_text();
     let close_text = open.bracket.close_text();
-    let line = line_number(source, open.span.start as usize);
+    let line = lines.number(open.span.start as usize);
     let mut diagnostic = Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("this `{open_text}` is never closed"))
         .with_primary(open.span, format!("unclosed `{open_text}`"));
     match close_here {
         Some(span) if (span.start as usize) < source.len() => {
-            let close_line = line_number(source, span.start as usize);
+            let close_line = lines.number(span.start as usize);
             diagnostic = diagnostic
                 .with_secondary(span, format!("`{close_text}` probably belongs here"))
                 .with_help(format!(
