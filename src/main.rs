@@ -1,0 +1,74 @@
+//! `replica`: the command line of Replica, type-checked sync rules for Freshdesk and
+//! Freshservice.
+//!
+//! Exit status, for every command: 0 clean (or warnings only), 1 errors were found in the
+//! input, 2 the tool could not run (unreadable file, bad flags, unknown code).
+
+mod cli;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::{ColorChoice, Output};
+
+/// Type-checked sync rules for Freshdesk and Freshservice.
+#[derive(Debug, Parser)]
+#[command(name = "replica", version, about, propagate_version = true)]
+struct Cli {
+    /// Print only errors: no warnings, no summaries.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// Say more: also report files that are clean.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+
+    /// When to colour diagnostics: `auto` colours only on a terminal and when NO_COLOR is
+    /// not set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rule files and report problems with their codes.
+    Check(cli::check::CheckArgs),
+    /// Print the syntax tree of a rule file.
+    Parse(cli::parse::ParseArgs),
+    /// Explain a diagnostic code, with an example and its fix.
+    Explain(cli::explain::ExplainArgs),
+}
+
+/// What a command found: decides the exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Nothing wrong (warnings allowed).
+    Clean = 0,
+    /// The input has errors.
+    Errors = 1,
+    /// The tool could not do its job.
+    Failed = 2,
+}
+
+fn main() -> ExitCode {
+    // clap prints help and usage errors itself, exiting 0 for `--help` and 2 for bad flags.
+    let cli = Cli::parse();
+    let out = Output::new(cli.color, cli.quiet, cli.verbose);
+    let result = match &cli.command {
+        Command::Check(args) => cli::check::run(args, &out),
+        Command::Parse(args) => cli::parse::run(args, &out),
+        Command::Explain(args) => cli::explain::run(args, &out),
+    };
+    match result {
+        Ok(outcome) => ExitCode::from(outcome as u8),
+        Err(error) => {
+            out.error(&format!("{error:#}"));
+            ExitCode::from(Outcome::Failed as u8)
+        }
+    }
+}
