@@ -39,11 +39,7 @@ impl Output {
                     && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
             }
         };
-        Output {
-            color,
-            quiet,
-            verbose,
-        }
+        Output { color, quiet, verbose }
     }
 
     /// `error: message` on stderr, always shown.
@@ -74,11 +70,8 @@ impl Output {
 
     /// Renders diagnostics (rustc style) on stderr; `--quiet` drops warnings.
     pub fn diagnostics(&self, diagnostics: &[Diagnostic], path: &Path, source: &str) {
-        let shown: Vec<Diagnostic> = diagnostics
-            .iter()
-            .filter(|d| !self.quiet || d.severity == Severity::Error)
-            .cloned()
-            .collect();
+        let shown: Vec<Diagnostic> =
+            diagnostics.iter().filter(|d| !self.quiet || d.severity == Severity::Error).cloned().collect();
         if shown.is_empty() {
             return;
         }
@@ -90,9 +83,7 @@ impl Output {
 
     fn status(&self, word: &str, colour: &str, message: &str) {
         if self.color {
-            eprintln_lossy(&format!(
-                "\x1b[1;{colour}m{word}\x1b[0m\x1b[1m: {message}\x1b[0m"
-            ));
+            eprintln_lossy(&format!("\x1b[1;{colour}m{word}\x1b[0m\x1b[1m: {message}\x1b[0m"));
         } else {
             eprintln_lossy(&format!("{word}: {message}"));
         }
@@ -126,10 +117,7 @@ pub struct Tally {
 impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Tally {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        Tally {
-            errors,
-            warnings: diagnostics.len() - errors,
-        }
+        Tally { errors, warnings: diagnostics.len() - errors }
     }
 
     /// "2 errors and 1 warning", "1 error", "3 warnings".
@@ -179,16 +167,9 @@ pub struct JsonLabel {
 
 /// One file's diagnostics in their JSON form, with line and column numbers (1-based, columns
 /// counted in characters) computed from `source`.
-pub fn json_diagnostics(
-    diagnostics: &[Diagnostic],
-    path: &Path,
-    source: &str,
-) -> Vec<JsonDiagnostic> {
+pub fn json_diagnostics(diagnostics: &[Diagnostic], path: &Path, source: &str) -> Vec<JsonDiagnostic> {
     let index = LineIndex::new(source);
-    let span = |span: Span| JsonSpan {
-        start: span.start,
-        end: span.end,
-    };
+    let span = |span: Span| JsonSpan { start: span.start, end: span.end };
     diagnostics
         .iter()
         .map(|diagnostic| {

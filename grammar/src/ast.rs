@@ -50,18 +50,38 @@ pub struct Item {
 #[serde(tag = "item", rename_all = "snake_case")]
 pub enum ItemKind {
     /// `platform freshdesk`
-    Platform { name: Ident },
+    Platform {
+        name: Ident,
+    },
     /// `trigger ticket "status:2 AND priority:>3"`; `query_span` covers the text inside
     /// the quotes so that query diagnostics can point into it.
-    Trigger { entity: Ident, query: String, query_span: Span },
+    Trigger {
+        entity: Ident,
+        query: String,
+        query_span: Span,
+    },
     /// `outgoing { … }` / `incoming { … }`
-    Script { direction: Direction, body: Block },
+    Script {
+        direction: Direction,
+        body: Block,
+    },
     /// `test "name" { given entity = …; outgoing; expect … }`
-    Test { name: String, body: Vec<TestStep> },
+    Test {
+        name: String,
+        body: Vec<TestStep>,
+    },
     /// `package a.b`
-    Package { annotations: Vec<Annotation>, name: QualifiedName },
+    Package {
+        annotations: Vec<Annotation>,
+        name: QualifiedName,
+    },
     /// `import a.b.C`, `import a.b.*`, `import static a.B.c`, `import a.b.C as D`
-    Import { is_static: bool, name: QualifiedName, star: bool, alias: Option<Ident> },
+    Import {
+        is_static: bool,
+        name: QualifiedName,
+        star: bool,
+        alias: Option<Ident>,
+    },
     Function(Function),
     Class(Class),
     /// A statement at the top level: the body of a bare script. In a `.sync` file this is
@@ -201,7 +221,10 @@ pub enum MemberKind {
         body: Block,
     },
     /// `static { … }` or `{ … }`
-    Initializer { is_static: bool, body: Block },
+    Initializer {
+        is_static: bool,
+        body: Block,
+    },
     /// Enum constants: `RED, GREEN("g")`
     EnumConstants(Vec<EnumConstant>),
     Class(Class),
@@ -232,7 +255,10 @@ pub struct Type {
 pub enum TypeArg {
     Type(Type),
     /// `?`, `? extends T`, `? super T`
-    Wildcard { bound: Option<(WildcardBound, Type)>, span: Span },
+    Wildcard {
+        bound: Option<(WildcardBound, Type)>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -270,25 +296,62 @@ pub enum StmtKind {
     Expr(Expr),
     VarDecl(VarDecl),
     /// `def (a, b) = [1, 2]`
-    TupleDecl { modifiers: Vec<Modifier>, names: Vec<(Option<Type>, Ident)>, value: Expr },
-    If { cond: Expr, then_branch: Box<Stmt>, else_branch: Option<Box<Stmt>> },
-    While { cond: Expr, body: Box<Stmt> },
-    DoWhile { body: Box<Stmt>, cond: Expr },
+    TupleDecl {
+        modifiers: Vec<Modifier>,
+        names: Vec<(Option<Type>, Ident)>,
+        value: Expr,
+    },
+    If {
+        cond: Expr,
+        then_branch: Box<Stmt>,
+        else_branch: Option<Box<Stmt>>,
+    },
+    While {
+        cond: Expr,
+        body: Box<Stmt>,
+    },
+    DoWhile {
+        body: Box<Stmt>,
+        cond: Expr,
+    },
     /// `for (x in xs)`, `for (String x : xs)`
-    ForIn { ty: Option<Type>, var: Ident, iterable: Expr, body: Box<Stmt> },
+    ForIn {
+        ty: Option<Type>,
+        var: Ident,
+        iterable: Expr,
+        body: Box<Stmt>,
+    },
     /// `for (int i = 0; i < n; i++)`; every part may be empty.
-    ForClassic { init: Vec<Stmt>, cond: Option<Expr>, update: Vec<Expr>, body: Box<Stmt> },
-    Switch { subject: Expr, cases: Vec<SwitchCase> },
-    Try { body: Block, catches: Vec<Catch>, finally: Option<Block> },
+    ForClassic {
+        init: Vec<Stmt>,
+        cond: Option<Expr>,
+        update: Vec<Expr>,
+        body: Box<Stmt>,
+    },
+    Switch {
+        subject: Expr,
+        cases: Vec<SwitchCase>,
+    },
+    Try {
+        body: Block,
+        catches: Vec<Catch>,
+        finally: Option<Block>,
+    },
     Return(Option<Expr>),
     Break(Option<Ident>),
     Continue(Option<Ident>),
     Throw(Expr),
     /// `assert cond : "message"`
-    Assert { cond: Expr, message: Option<Expr> },
+    Assert {
+        cond: Expr,
+        message: Option<Expr>,
+    },
     Block(Block),
     /// `label: statement`
-    Labeled { label: Ident, body: Box<Stmt> },
+    Labeled {
+        label: Ident,
+        body: Box<Stmt>,
+    },
     /// Text that did not parse; a diagnostic was reported for it.
     Error,
 }
@@ -344,13 +407,23 @@ pub enum ExprKind {
     /// Decimal literal as written (`2.5`, `1e3`, `1.5f`).
     Decimal(String),
     /// A string without interpolation.
-    Str { value: String, style: StrKind },
+    Str {
+        value: String,
+        style: StrKind,
+    },
     /// A GString: literal parts and interpolated expressions.
-    Template { parts: Vec<TemplatePart>, style: StrKind },
+    Template {
+        parts: Vec<TemplatePart>,
+        style: StrKind,
+    },
     List(Vec<Expr>),
     Map(Vec<MapEntry>),
     /// `a..b`, `a..<b`
-    Range { from: Box<Expr>, to: Box<Expr>, inclusive: bool },
+    Range {
+        from: Box<Expr>,
+        to: Box<Expr>,
+        inclusive: bool,
+    },
     /// A variable or function name.
     Name(String),
     This,
@@ -358,9 +431,16 @@ pub enum ExprKind {
     /// `(expr)`, kept so that spans and reprinting stay faithful.
     Paren(Box<Expr>),
     /// `x.name`, `x?.name`, `x*.name`, `x.@name`, `x."quoted"`, `x."${dynamic}"`
-    Property { target: Box<Expr>, name: PropertyName, nav: Navigation },
+    Property {
+        target: Box<Expr>,
+        name: PropertyName,
+        nav: Navigation,
+    },
     /// `x.&name`
-    MethodPointer { target: Box<Expr>, name: PropertyName },
+    MethodPointer {
+        target: Box<Expr>,
+        name: PropertyName,
+    },
     /// `name(args)`, `x.name(args)`, `x?.name { closure }`, `X.<T>name()`
     MethodCall {
         receiver: Option<Box<Expr>>,
@@ -370,30 +450,75 @@ pub enum ExprKind {
         args: Vec<Arg>,
     },
     /// A call of any other expression: `(closure)(1)`, `f(x)(y)`.
-    Call { callee: Box<Expr>, args: Vec<Arg> },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+    },
     /// `x[i]`, `x?[i]`; several indices (`x[1, 2]`) make a list index.
-    Index { target: Box<Expr>, index: Vec<Expr>, safe: bool },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Index {
+        target: Box<Expr>,
+        index: Vec<Expr>,
+        safe: bool,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `cond ? a : b`
-    Ternary { cond: Box<Expr>, then_expr: Box<Expr>, else_expr: Box<Expr> },
+    Ternary {
+        cond: Box<Expr>,
+        then_expr: Box<Expr>,
+        else_expr: Box<Expr>,
+    },
     /// `a ?: b`
-    Elvis { lhs: Box<Expr>, rhs: Box<Expr> },
+    Elvis {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `target op= value`; `op` is `None` for plain `=`.
-    Assign { op: Option<AssignOp>, target: Box<Expr>, value: Box<Expr> },
+    Assign {
+        op: Option<AssignOp>,
+        target: Box<Expr>,
+        value: Box<Expr>,
+    },
     /// `x as Type`
-    As { expr: Box<Expr>, ty: Type },
+    As {
+        expr: Box<Expr>,
+        ty: Type,
+    },
     /// `(Type) x`
-    Cast { ty: Type, expr: Box<Expr> },
+    Cast {
+        ty: Type,
+        expr: Box<Expr>,
+    },
     /// `x instanceof Type`, `x !instanceof Type`
-    InstanceOf { expr: Box<Expr>, ty: Type, negated: bool },
+    InstanceOf {
+        expr: Box<Expr>,
+        ty: Type,
+        negated: bool,
+    },
     /// `{ it * 2 }` (params None: implicit `it`), `{ -> 1 }` (params Some(empty)),
     /// `{ a, String b = "x" -> … }`
-    Closure { params: Option<Vec<Param>>, body: Vec<Stmt> },
+    Closure {
+        params: Option<Vec<Param>>,
+        body: Vec<Stmt>,
+    },
     /// `new a.b.C(args)`, `new Foo(name: "x") { closure }`
-    New { ty: Type, args: Vec<Arg> },
+    New {
+        ty: Type,
+        args: Vec<Arg>,
+    },
     /// `new String[3]`, `new int[] {1, 2}`
-    NewArray { ty: Type, sizes: Vec<Expr>, init: Option<Vec<Expr>> },
+    NewArray {
+        ty: Type,
+        sizes: Vec<Expr>,
+        init: Option<Vec<Expr>>,
+    },
     /// Text that did not parse; a diagnostic was reported for it.
     Error,
 }
@@ -401,9 +526,15 @@ pub enum ExprKind {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "part", rename_all = "snake_case")]
 pub enum TemplatePart {
-    Text { value: String, span: Span },
+    Text {
+        value: String,
+        span: Span,
+    },
     /// `${expr}` or `$name.path`; `None` for an empty `${}`.
-    Interp { expr: Option<Expr>, span: Span },
+    Interp {
+        expr: Option<Expr>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -472,7 +603,11 @@ pub enum Navigation {
 pub enum Arg {
     Positional(Expr),
     /// `name: value` inside a call, collected by Groovy into a map argument.
-    Named { key: MapKey, value: Expr, span: Span },
+    Named {
+        key: MapKey,
+        value: Expr,
+        span: Span,
+    },
     /// `*list`
     Spread(Expr),
 }
@@ -692,9 +827,9 @@ impl Expr {
                 f(target);
                 f(value);
             }
-            ExprKind::As { expr, .. }
-            | ExprKind::Cast { expr, .. }
-            | ExprKind::InstanceOf { expr, .. } => f(expr),
+            ExprKind::As { expr, .. } | ExprKind::Cast { expr, .. } | ExprKind::InstanceOf { expr, .. } => {
+                f(expr)
+            }
             ExprKind::New { args, .. } => for_each_arg(args, &mut f),
             ExprKind::NewArray { sizes, init, .. } => {
                 sizes.iter_mut().for_each(&mut f);

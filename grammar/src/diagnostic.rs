@@ -76,11 +76,7 @@ impl Diagnostic {
     /// The span of the primary label (or of the first label), used for sorting and for
     /// the `line`/`column` of machine-readable output.
     pub fn primary_span(&self) -> Option<Span> {
-        self.labels
-            .iter()
-            .find(|label| label.primary)
-            .or_else(|| self.labels.first())
-            .map(|label| label.span)
+        self.labels.iter().find(|label| label.primary).or_else(|| self.labels.first()).map(|label| label.span)
     }
 
     pub fn is_error(&self) -> bool {

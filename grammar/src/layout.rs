@@ -175,9 +175,7 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
     let mut out: Vec<Spanned> = Vec::with_capacity(raw.len() + 8);
     let mut partner: Vec<usize> = Vec::with_capacity(raw.len() + 8);
     let mut stack: Vec<Open> = Vec::new();
-    let mut raw = raw.into_iter().peekable();
-
-    while let Some((start, tok, end)) = raw.next() {
+    for (start, tok, end) in raw {
         if let Some(bracket) = Bracket::of_opener(&tok) {
             if stack.len() >= MAX_BRACKET_DEPTH {
                 diagnostics.push(
@@ -207,7 +205,10 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
         if bracket == Bracket::Brace && reattributions_left > 0 {
             let (indent, first_on_line) = lines.indent(start);
             let top_indent = stack.last().map(|open| lines.indent(open.span.start as usize).0);
-            if first_on_line && stack.last().is_some_and(|o| o.bracket == Bracket::Brace) && top_indent != Some(indent) {
+            if first_on_line
+                && stack.last().is_some_and(|o| o.bracket == Bracket::Brace)
+                && top_indent != Some(indent)
+            {
                 let target = stack.iter().rposition(|open| {
                     open.bracket == Bracket::Brace && lines.indent(open.span.start as usize).0 == indent
                 });
@@ -245,9 +246,16 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
                                 codes::MISMATCHED_DELIMITER,
                                 format!("`{}` is closed by `{}`", top.open_text(), bracket.close_text()),
                             )
-                            .with_primary(Span::new(start, end), format!("expected `{}` here", top.close_text()))
+                            .with_primary(
+                                Span::new(start, end),
+                                format!("expected `{}` here", top.close_text()),
+                            )
                             .with_secondary(open.span, format!("this `{}` is opened here", top.open_text()))
-                            .with_help(format!("replace `{}` with `{}`", bracket.close_text(), top.close_text())),
+                            .with_help(format!(
+                                "replace `{}` with `{}`",
+                                bracket.close_text(),
+                                top.close_text()
+                            )),
                         );
                         partner[open.index] = out.len();
                         partner.push(open.index);
@@ -268,10 +276,18 @@ pub fn balance(source: &str, raw: Vec<Spanned>, diagnostics: &mut Vec<Diagnostic
                     (None, _) => {
                         let mut diagnostic = Diagnostic::error(
                             codes::UNMATCHED_CLOSING,
-                            format!("unexpected `{}` with no matching `{}`", bracket.close_text(), bracket.open_text()),
+                            format!(
+                                "unexpected `{}` with no matching `{}`",
+                                bracket.close_text(),
+                                bracket.open_text()
+                            ),
                         )
                         .with_primary(Span::new(start, end), "this closing bracket has no opening one")
-                        .with_help(format!("remove this `{}`, or add the missing `{}` before it", bracket.close_text(), bracket.open_text()));
+                        .with_help(format!(
+                            "remove this `{}`, or add the missing `{}` before it",
+                            bracket.close_text(),
+                            bracket.open_text()
+                        ));
                         if let Some(open) = stack.last() {
                             diagnostic = diagnostic.with_secondary(
                                 open.span,
@@ -375,12 +391,19 @@ impl Repairs {
     }
 }
 
-fn report_unclosed(lines: &Lines, source: &str, open: &Open, close_here: Option<Span>, diagnostics: &mut Vec<Diagnostic>) {
+fn report_unclosed(
+    lines: &Lines,
+    source: &str,
+    open: &Open,
+    close_here: Option<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let open_text = open.bracket.open_text();
     let close_text = open.bracket.close_text();
     let line = lines.number(open.span.start as usize);
-    let mut diagnostic = Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("this `{open_text}` is never closed"))
-        .with_primary(open.span, format!("unclosed `{open_text}`"));
+    let mut diagnostic =
+        Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("this `{open_text}` is never closed"))
+            .with_primary(open.span, format!("unclosed `{open_text}`"));
     match close_here {
         Some(span) if (span.start as usize) < source.len() => {
             let close_line = lines.number(span.start as usize);
@@ -391,9 +414,8 @@ fn report_unclosed(lines: &Lines, source: &str, open: &Open, close_here: Option<
                 ));
         }
         _ => {
-            diagnostic = diagnostic.with_help(format!(
-                "add `{close_text}` where the block opened on line {line} should end"
-            ));
+            diagnostic = diagnostic
+                .with_help(format!("add `{close_text}` where the block opened on line {line} should end"));
         }
     }
     diagnostics.push(diagnostic);
@@ -551,7 +573,12 @@ impl Layout {
             return self.ident(i, at_stmt_start);
         }
         let tok = self.take(i);
-        if tok.keyword_text().is_some() && matches!(self.last(), Some(Tok::Dot | Tok::SafeDot | Tok::SpreadDot | Tok::AttrDot | Tok::MethodPointer)) {
+        if tok.keyword_text().is_some()
+            && matches!(
+                self.last(),
+                Some(Tok::Dot | Tok::SafeDot | Tok::SpreadDot | Tok::AttrDot | Tok::MethodPointer)
+            )
+        {
             // A keyword after a dot is a property name (`x.class`), nothing more.
             self.emit(start, tok, end);
             return i + 1;
@@ -742,7 +769,8 @@ impl Layout {
                 }
                 return i + 1;
             }
-            let declares = self.scan_type(i).is_some_and(|after| matches!(self.tok(after), Some(Tok::Ident(_))));
+            let declares =
+                self.scan_type(i).is_some_and(|after| matches!(self.tok(after), Some(Tok::Ident(_))));
             if declares {
                 self.emit(start, Tok::DeclMark, start);
                 self.in_declaration = true;
@@ -807,7 +835,8 @@ impl Layout {
     }
 
     fn last_is_type_close(&self) -> bool {
-        matches!(self.last(), Some(Tok::Gt | Tok::GtJoined)) && self.last_raw().is_some_and(|i| self.type_close[i])
+        matches!(self.last(), Some(Tok::Gt | Tok::GtJoined))
+            && self.last_raw().is_some_and(|i| self.type_close[i])
     }
 
     fn last_is_header_close(&self) -> bool {
@@ -830,7 +859,9 @@ impl Layout {
             },
             Some(Ctx::TestBody) => match word {
                 "given" if matches!(next, Some(Tok::Ident(_))) => Some(Tok::KwGiven),
-                "expect" if !ends_statement && !matches!(next, Some(Tok::Assign | Tok::Dot | Tok::LParen)) => {
+                "expect"
+                    if !ends_statement && !matches!(next, Some(Tok::Assign | Tok::Dot | Tok::LParen)) =>
+                {
                     Some(Tok::KwExpect)
                 }
                 "outgoing" if ends_statement => Some(Tok::KwOutgoing),
@@ -844,7 +875,9 @@ impl Layout {
     /// `println "x"`, `log.info msg`: a name or dotted path followed by an argument.
     fn is_command_start(&self, i: usize) -> bool {
         let mut k = i + 1;
-        while matches!(self.tok(k), Some(Tok::Dot | Tok::SafeDot)) && matches!(self.tok(k + 1), Some(Tok::Ident(_))) {
+        while matches!(self.tok(k), Some(Tok::Dot | Tok::SafeDot))
+            && matches!(self.tok(k + 1), Some(Tok::Ident(_)))
+        {
             k += 2;
         }
         matches!(
@@ -879,7 +912,9 @@ impl Layout {
             Some(Tok::KwIf | Tok::KwWhile | Tok::KwSwitch | Tok::KwCatch | Tok::KwSynchronized) => {
                 self.mark_header(i);
                 if prev == Some(Tok::KwSwitch) {
-                    if let Some(flag) = self.partner.get(i).and_then(|&close| self.switch_close.get_mut(close)) {
+                    if let Some(flag) =
+                        self.partner.get(i).and_then(|&close| self.switch_close.get_mut(close))
+                    {
                         *flag = true;
                     }
                 }
@@ -891,7 +926,9 @@ impl Layout {
                 let mut depth = 0usize;
                 for k in i + 1..close {
                     match self.raw[k].1 {
-                        Tok::LParen | Tok::LBracket | Tok::SafeIndex | Tok::LBrace | Tok::InterpStart => depth += 1,
+                        Tok::LParen | Tok::LBracket | Tok::SafeIndex | Tok::LBrace | Tok::InterpStart => {
+                            depth += 1
+                        }
                         Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::InterpEnd => {
                             depth = depth.saturating_sub(1)
                         }
@@ -949,7 +986,8 @@ impl Layout {
     fn open_brace(&mut self, i: usize, at_stmt_start: bool) {
         let (start, end) = (self.raw[i].0, self.raw[i].2);
         let expect = self.expect;
-        let after_switch = self.last_is_header_close() && self.last_raw().is_some_and(|k| self.switch_close[k]);
+        let after_switch =
+            self.last_is_header_close() && self.last_raw().is_some_and(|k| self.switch_close[k]);
         let after_script_keyword = matches!(self.last(), Some(Tok::KwOutgoing | Tok::KwIncoming));
         let (ctx, tok) = match expect {
             Expect::ClassBody => (Ctx::ClassBody, Tok::LBrace),
@@ -978,10 +1016,8 @@ impl Layout {
                 Tok::LParen | Tok::LBracket | Tok::SafeIndex | Tok::LBrace | Tok::InterpStart => depth += 1,
                 Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::InterpEnd => depth = depth.saturating_sub(1),
                 Tok::Semi if depth == 0 => return false,
-                Tok::Newline if depth == 0 => {
-                    if k == i + 1 || self.raw[k - 1].1 != Tok::Comma {
-                        return false;
-                    }
+                Tok::Newline if depth == 0 && (k == i + 1 || self.raw[k - 1].1 != Tok::Comma) => {
+                    return false;
                 }
                 _ => {}
             }
@@ -1176,7 +1212,10 @@ fn starts_uppercase(name: &str) -> bool {
 }
 
 fn is_primitive(name: &str) -> bool {
-    matches!(name, "int" | "long" | "short" | "byte" | "char" | "boolean" | "float" | "double" | "void" | "var")
+    matches!(
+        name,
+        "int" | "long" | "short" | "byte" | "char" | "boolean" | "float" | "double" | "void" | "var"
+    )
 }
 
 fn is_modifier(tok: &Tok) -> bool {

@@ -353,11 +353,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn run(&mut self) {
-        self.pos = if self.src.starts_with('\u{FEFF}') {
-            '\u{FEFF}'.len_utf8()
-        } else {
-            0
-        };
+        self.pos = if self.src.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
         if self.rest().starts_with("#!") {
             self.skip_line_comment();
         }
@@ -409,9 +405,7 @@ impl<'s> Lexer<'s> {
             }
             RawTok::Slash => self.push(start, Tok::Slash, end),
             RawTok::SlashAssign => self.push(start, Tok::SlashAssign, end),
-            RawTok::DollarSlash if !self.after_value() => {
-                self.open_string(StrKind::DollarSlashy, start, end)
-            }
+            RawTok::DollarSlash if !self.after_value() => self.open_string(StrKind::DollarSlashy, start, end),
             RawTok::DollarSlash => {
                 // After a value `$` is just a name (`/` is then lexed as division).
                 self.pos = start + 1;
@@ -434,11 +428,7 @@ impl<'s> Lexer<'s> {
             }
             RawTok::MethodPointer | RawTok::AttrDot => {
                 if starts_ident(&self.src[end..]) {
-                    let tok = if raw == RawTok::AttrDot {
-                        Tok::AttrDot
-                    } else {
-                        Tok::MethodPointer
-                    };
+                    let tok = if raw == RawTok::AttrDot { Tok::AttrDot } else { Tok::MethodPointer };
                     self.push(start, tok, end);
                 } else {
                     // `.` alone; the `&`/`@` is lexed next.
@@ -476,10 +466,7 @@ impl<'s> Lexer<'s> {
     /// Skips to the line break (which is lexed as a `Newline` afterwards) or the end.
     fn skip_line_comment(&mut self) {
         let rest = self.rest().as_bytes();
-        let len = rest
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .unwrap_or(rest.len());
+        let len = rest.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(rest.len());
         self.pos += len;
     }
 
@@ -521,21 +508,11 @@ impl<'s> Lexer<'s> {
         let first = run.chars().next().unwrap_or(' ');
         let shown: String = run.chars().take(16).map(show_char).collect();
         // Markdown-style quoting, so that a backtick can be shown too.
-        let shown = if shown.contains('`') {
-            format!("`` {shown} ``")
-        } else {
-            format!("`{shown}`")
-        };
+        let shown = if shown.contains('`') { format!("`` {shown} ``") } else { format!("`{shown}`") };
         let (message, label) = if run.chars().nth(1).is_none() {
-            (
-                format!("unexpected character {shown}"),
-                "this character is not allowed here",
-            )
+            (format!("unexpected character {shown}"), "this character is not allowed here")
         } else {
-            (
-                format!("unexpected characters {shown}"),
-                "these characters are not allowed here",
-            )
+            (format!("unexpected characters {shown}"), "these characters are not allowed here")
         };
         let mut diag = Diagnostic::error(codes::UNEXPECTED_CHARACTER, message)
             .with_primary(Span::new(start, end), label);
@@ -552,12 +529,9 @@ impl<'s> Lexer<'s> {
             return;
         };
         self.diags.push(
-            Diagnostic::error(
-                codes::MALFORMED_NUMBER,
-                format!("malformed number `{text}`"),
-            )
-            .with_primary(Span::new(start, end), problem.label)
-            .with_help(problem.help),
+            Diagnostic::error(codes::MALFORMED_NUMBER, format!("malformed number `{text}`"))
+                .with_primary(Span::new(start, end), problem.label)
+                .with_help(problem.help),
         );
     }
 
@@ -565,10 +539,7 @@ impl<'s> Lexer<'s> {
 
     fn open_string(&mut self, kind: StrKind, start: usize, end: usize) {
         self.push(start, Tok::StrStart(kind), end);
-        self.stack.push(Frame::Str {
-            kind,
-            open: (start, end),
-        });
+        self.stack.push(Frame::Str { kind, open: (start, end) });
     }
 
     /// Scans a string body from `pos` until it closes, an `${` opens, or it is cut short.
@@ -577,10 +548,7 @@ impl<'s> Lexer<'s> {
         let src = self.src;
         let bytes = src.as_bytes();
         let single_line = matches!(kind, StrKind::Single | StrKind::Double);
-        let mut text = Text {
-            buf: String::new(),
-            start: None,
-        };
+        let mut text = Text { buf: String::new(), start: None };
         loop {
             // Plain text up to the next byte that may mean something (all such bytes are
             // ASCII, so this stops on char boundaries).
@@ -690,11 +658,7 @@ impl<'s> Lexer<'s> {
                 break;
             }
             self.push(at, Tok::Dot, at + 1);
-            self.push(
-                at + 1,
-                Tok::Ident(src[at + 1..at + 1 + len].to_string()),
-                at + 1 + len,
-            );
+            self.push(at + 1, Tok::Ident(src[at + 1..at + 1 + len].to_string()), at + 1 + len);
             at += 1 + len;
         }
         self.push(at, Tok::InterpEnd, at);
@@ -897,10 +861,7 @@ fn octal_escape(s: &str) -> (char, usize) {
         value = value * 8 + u32::from(bytes[len] - b'0');
         len += 1;
     }
-    (
-        char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER),
-        len,
-    )
+    (char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
 /// Whether the character at the start of `s` cannot start any token (so it joins a run of
@@ -944,8 +905,7 @@ fn number_problem(text: &str) -> Option<NumberProblem> {
     if text.bytes().all(|b| b.is_ascii_digit()) {
         return None; // the common case
     }
-    let bad_digits =
-        |digits: &str| digits.is_empty() || digits.starts_with('_') || digits.ends_with('_');
+    let bad_digits = |digits: &str| digits.is_empty() || digits.starts_with('_') || digits.ends_with('_');
     let prefix = text.get(..2).map(str::to_ascii_lowercase);
     if let Some("0x" | "0b") = prefix.as_deref() {
         let digits = text[2..].trim_end_matches(['l', 'L', 'i', 'I', 'g', 'G']);
@@ -969,11 +929,7 @@ fn number_problem(text: &str) -> Option<NumberProblem> {
             help: "write the exponent's digits after `e`, as in `1e5`",
         });
     }
-    mantissa
-        .split('.')
-        .chain(exponent)
-        .any(bad_digits)
-        .then(underscore_problem)
+    mantissa.split('.').chain(exponent).any(bad_digits).then(underscore_problem)
 }
 
 fn underscore_problem() -> NumberProblem {
@@ -1016,10 +972,7 @@ mod tests {
     /// The rendered tokens of a source that must lex without diagnostics.
     fn kinds(src: &str) -> String {
         let (rendered, diags) = lex_checked(src);
-        assert!(
-            diags.is_empty(),
-            "unexpected diagnostics for {src:?}: {diags:#?}"
-        );
+        assert!(diags.is_empty(), "unexpected diagnostics for {src:?}: {diags:#?}");
         rendered
     }
 
@@ -1032,22 +985,10 @@ mod tests {
         let mut last_end = 0;
         let mut open = Vec::new();
         for (start, tok, end) in toks {
-            assert!(
-                start <= end,
-                "reversed span {start}..{end} for {tok:?} in {src:?}"
-            );
-            assert!(
-                *end <= src.len(),
-                "span past the end for {tok:?} in {src:?}"
-            );
-            assert!(
-                *start >= last_end,
-                "overlapping or unordered {tok:?} at {start} in {src:?}"
-            );
-            assert!(
-                src.is_char_boundary(*start) && src.is_char_boundary(*end),
-                "{src:?}"
-            );
+            assert!(start <= end, "reversed span {start}..{end} for {tok:?} in {src:?}");
+            assert!(*end <= src.len(), "span past the end for {tok:?} in {src:?}");
+            assert!(*start >= last_end, "overlapping or unordered {tok:?} at {start} in {src:?}");
+            assert!(src.is_char_boundary(*start) && src.is_char_boundary(*end), "{src:?}");
             match tok {
                 Tok::StrText(text) => assert!(!text.is_empty(), "empty StrText in {src:?}"),
                 Tok::StrStart(_) | Tok::InterpStart => open.push(tok),
@@ -1057,21 +998,12 @@ mod tests {
             }
             last_end = *end;
         }
-        assert!(
-            open.is_empty(),
-            "unbalanced strings or interpolations in {src:?}"
-        );
+        assert!(open.is_empty(), "unbalanced strings or interpolations in {src:?}");
         for diag in diags {
             for label in &diag.labels {
                 let (s, e) = (label.span.start as usize, label.span.end as usize);
-                assert!(
-                    s <= e && e <= src.len(),
-                    "diagnostic span out of bounds in {src:?}"
-                );
-                assert!(
-                    src.is_char_boundary(s) && src.is_char_boundary(e),
-                    "{src:?}"
-                );
+                assert!(s <= e && e <= src.len(), "diagnostic span out of bounds in {src:?}");
+                assert!(src.is_char_boundary(s) && src.is_char_boundary(e), "{src:?}");
             }
         }
     }
@@ -1090,9 +1022,7 @@ mod tests {
                    |= ^= <<= ?=";
         // `a` before the slashes makes them division.
         let src = ops.replace(" / ", " a / ").replace(" /= ", " a /= ");
-        let expected = ops
-            .replace(" / ", " Ident(a) / ")
-            .replace(" /= ", " Ident(a) /= ");
+        let expected = ops.replace(" / ", " Ident(a) / ").replace(" /= ", " Ident(a) /= ");
         assert_eq!(kinds(&src), expected);
         assert_eq!(kinds("a.&b"), "Ident(a) .& Ident(b)");
         assert_eq!(kinds("a.@b"), "Ident(a) .@ Ident(b)");
@@ -1106,10 +1036,7 @@ mod tests {
         assert_eq!(kinds("a**=b"), "Ident(a) **= Ident(b)");
         assert_eq!(kinds("a==~b"), "Ident(a) ==~ Ident(b)");
         assert_eq!(kinds("a!==b"), "Ident(a) !== Ident(b)");
-        assert_eq!(
-            kinds("a?.b?[0]?:c"),
-            "Ident(a) ?. Ident(b) ?[ Int(0) ] ?: Ident(c)"
-        );
+        assert_eq!(kinds("a?.b?[0]?:c"), "Ident(a) ?. Ident(b) ?[ Int(0) ] ?: Ident(c)");
         assert_eq!(kinds("x*.y"), "Ident(x) *. Ident(y)");
         assert_eq!(kinds("[*:m]"), "[ *: Ident(m) ]");
         assert_eq!(kinds("a++-->b"), "Ident(a) ++ -- > Ident(b)");
@@ -1128,10 +1055,7 @@ mod tests {
         assert_eq!(kinds("a >> b"), "Ident(a) > > Ident(b)");
         assert_eq!(kinds("a >>> b"), "Ident(a) > > > Ident(b)");
         assert_eq!(kinds("a >>= b"), "Ident(a) > >= Ident(b)");
-        assert_eq!(
-            kinds("List<List<String>> x"),
-            "Ident(List) < Ident(List) < Ident(String) > > Ident(x)"
-        );
+        assert_eq!(kinds("List<List<String>> x"), "Ident(List) < Ident(List) < Ident(String) > > Ident(x)");
     }
 
     #[test]
@@ -1150,10 +1074,7 @@ mod tests {
              Ident(_) Ident($x) Ident($) Ident(é) Ident(_a1) Ident(x2$)"
         );
         assert_eq!(kinds("classes ifx"), "Ident(classes) Ident(ifx)");
-        assert_eq!(
-            kinds("def x = new Foo()"),
-            "def Ident(x) = new Ident(Foo) ( )"
-        );
+        assert_eq!(kinds("def x = new Foo()"), "def Ident(x) = new Ident(Foo) ( )");
         assert_eq!(kinds("straße 名前"), "Ident(straße) Ident(名前)");
     }
 
@@ -1183,10 +1104,7 @@ mod tests {
             let (toks, diags) = lex(src);
             assert_eq!(diags.len(), 1, "{src}: {diags:?}");
             assert_eq!(diags[0].code, codes::MALFORMED_NUMBER, "{src}");
-            assert!(
-                matches!(&toks[0].1, Tok::Int(t) | Tok::Decimal(t) if t == src),
-                "{src}: {toks:?}"
-            );
+            assert!(matches!(&toks[0].1, Tok::Int(t) | Tok::Decimal(t) if t == src), "{src}: {toks:?}");
         }
     }
 
@@ -1195,10 +1113,7 @@ mod tests {
         assert_eq!(kinds("'a$b'"), r#"Str(Single) Text("a$b") End"#);
         assert_eq!(kinds("''"), "Str(Single) End");
         assert_eq!(kinds("'''a\nb'''"), r#"Str(TripleSingle) Text("a\nb") End"#);
-        assert_eq!(
-            kinds("'''a\r\nb'''"),
-            r#"Str(TripleSingle) Text("a\nb") End"#
-        );
+        assert_eq!(kinds("'''a\r\nb'''"), r#"Str(TripleSingle) Text("a\nb") End"#);
         assert_eq!(kinds("'''it's'''"), r#"Str(TripleSingle) Text("it's") End"#);
         assert_eq!(kinds("'''a\\\nb'''"), r#"Str(TripleSingle) Text("ab") End"#);
         assert_eq!(kinds("'a\\'b'"), r#"Str(Single) Text("a'b") End"#);
@@ -1208,18 +1123,9 @@ mod tests {
     #[test]
     fn double_strings_and_escapes() {
         assert_eq!(kinds(r#""""#), "Str(Double) End");
-        assert_eq!(
-            kinds(r#""\n\r\t\b\f\\\'\"\$""#),
-            r#"Str(Double) Text("\n\r\t\u{8}\u{c}\\'\"$") End"#
-        );
-        assert_eq!(
-            kinds(r#""\u0041\uu00e9\uD83D\uDE00""#),
-            r#"Str(Double) Text("Aé😀") End"#
-        );
-        assert_eq!(
-            kinds(r#""\101\7x\400\08""#),
-            "Str(Double) Text(\"A\\u{7}x 0\\08\") End"
-        );
+        assert_eq!(kinds(r#""\n\r\t\b\f\\\'\"\$""#), r#"Str(Double) Text("\n\r\t\u{8}\u{c}\\'\"$") End"#);
+        assert_eq!(kinds(r#""\u0041\uu00e9\uD83D\uDE00""#), r#"Str(Double) Text("Aé😀") End"#);
+        assert_eq!(kinds(r#""\101\7x\400\08""#), "Str(Double) Text(\"A\\u{7}x 0\\08\") End");
         assert_eq!(
             kinds("\"\"\"a \"quoted\" b\n\"\"\""),
             r#"Str(TripleDouble) Text("a \"quoted\" b\n") End"#
@@ -1240,10 +1146,7 @@ mod tests {
         let delims: Vec<&str> = toks
             .iter()
             .filter(|(_, t, _)| {
-                matches!(
-                    t,
-                    Tok::StrStart(_) | Tok::StrEnd | Tok::InterpStart | Tok::InterpEnd
-                )
+                matches!(t, Tok::StrStart(_) | Tok::StrEnd | Tok::InterpStart | Tok::InterpEnd)
             })
             .map(|(s, _, e)| &src[*s..*e])
             .collect();
@@ -1257,49 +1160,22 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, codes::INVALID_ESCAPE);
         assert_eq!(diags[0].primary_span(), Some(Span::new(1, 3)));
-        assert_eq!(
-            codes_of(r#""\u12" "\uXYZW" "\é""#),
-            ["E0005", "E0005", "E0005"]
-        );
-        assert_eq!(
-            codes_of(r#""a $ b" "a$" "$1""#),
-            ["E0005", "E0005", "E0005"]
-        );
+        assert_eq!(codes_of(r#""\u12" "\uXYZW" "\é""#), ["E0005", "E0005", "E0005"]);
+        assert_eq!(codes_of(r#""a $ b" "a$" "$1""#), ["E0005", "E0005", "E0005"]);
         let (rendered, _) = lex_checked(r#""a $ b""#);
         assert_eq!(rendered, r#"Str(Double) Text("a $ b") End"#);
     }
 
     #[test]
     fn interpolation() {
-        assert_eq!(
-            kinds(r#""Sum: ${2 + 3}""#),
-            r#"Str(Double) Text("Sum: ") IS Int(2) + Int(3) IE End"#
-        );
+        assert_eq!(kinds(r#""Sum: ${2 + 3}""#), r#"Str(Double) Text("Sum: ") IS Int(2) + Int(3) IE End"#);
         assert_eq!(kinds(r#""${}""#), "Str(Double) IS IE End");
-        assert_eq!(
-            kinds(r#""$a.b.c""#),
-            "Str(Double) IS Ident(a) . Ident(b) . Ident(c) IE End"
-        );
-        assert_eq!(
-            kinds(r#""$a.""#),
-            r#"Str(Double) IS Ident(a) IE Text(".") End"#
-        );
-        assert_eq!(
-            kinds(r#""$a.b()""#),
-            r#"Str(Double) IS Ident(a) . Ident(b) IE Text("()") End"#
-        );
-        assert_eq!(
-            kinds(r#""$a$b""#),
-            "Str(Double) IS Ident(a) IE IS Ident(b) IE End"
-        );
-        assert_eq!(
-            kinds(r#""$a.1""#),
-            r#"Str(Double) IS Ident(a) IE Text(".1") End"#
-        );
-        assert_eq!(
-            kinds(r#""x $_y z""#),
-            r#"Str(Double) Text("x ") IS Ident(_y) IE Text(" z") End"#
-        );
+        assert_eq!(kinds(r#""$a.b.c""#), "Str(Double) IS Ident(a) . Ident(b) . Ident(c) IE End");
+        assert_eq!(kinds(r#""$a.""#), r#"Str(Double) IS Ident(a) IE Text(".") End"#);
+        assert_eq!(kinds(r#""$a.b()""#), r#"Str(Double) IS Ident(a) . Ident(b) IE Text("()") End"#);
+        assert_eq!(kinds(r#""$a$b""#), "Str(Double) IS Ident(a) IE IS Ident(b) IE End");
+        assert_eq!(kinds(r#""$a.1""#), r#"Str(Double) IS Ident(a) IE Text(".1") End"#);
+        assert_eq!(kinds(r#""x $_y z""#), r#"Str(Double) Text("x ") IS Ident(_y) IE Text(" z") End"#);
         assert_eq!(
             kinds("\"\"\"a\n${x}\n\"\"\""),
             r#"Str(TripleDouble) Text("a\n") IS Ident(x) IE Text("\n") End"#
@@ -1317,76 +1193,37 @@ mod tests {
             r#"Str(Double) IS [ Ident(a) : Int(1) ] . Ident(collect) { Ident(k) , Ident(v) -> Str(TripleSingle) Text("x") End + Str(Slashy) Text("y") End } IE End"#
         );
         // A line break inside `${…}` of a one-line string is allowed.
-        assert_eq!(
-            kinds("\"${a +\nb}\""),
-            "Str(Double) IS Ident(a) + NL Ident(b) IE End"
-        );
-        assert_eq!(
-            kinds("\"${a // c\n}\""),
-            "Str(Double) IS Ident(a) NL IE End"
-        );
+        assert_eq!(kinds("\"${a +\nb}\""), "Str(Double) IS Ident(a) + NL Ident(b) IE End");
+        assert_eq!(kinds("\"${a // c\n}\""), "Str(Double) IS Ident(a) NL IE End");
     }
 
     #[test]
     fn slashy_strings() {
-        assert_eq!(
-            kinds(r"x = /ab+c/"),
-            r#"Ident(x) = Str(Slashy) Text("ab+c") End"#
-        );
-        assert_eq!(
-            kinds(r"s ==~ /\d+/"),
-            r#"Ident(s) ==~ Str(Slashy) Text("\\d+") End"#
-        );
+        assert_eq!(kinds(r"x = /ab+c/"), r#"Ident(x) = Str(Slashy) Text("ab+c") End"#);
+        assert_eq!(kinds(r"s ==~ /\d+/"), r#"Ident(s) ==~ Str(Slashy) Text("\\d+") End"#);
         assert_eq!(
             kinds(r#"replaceAll(/\s+/, " ")"#),
             r#"Ident(replaceAll) ( Str(Slashy) Text("\\s+") End , Str(Double) Text(" ") End )"#
         );
-        assert_eq!(
-            kinds("case ~/foo/:"),
-            r#"case ~ Str(Slashy) Text("foo") End :"#
-        );
-        assert_eq!(
-            kinds("[/a/, /b/]"),
-            r#"[ Str(Slashy) Text("a") End , Str(Slashy) Text("b") End ]"#
-        );
+        assert_eq!(kinds("case ~/foo/:"), r#"case ~ Str(Slashy) Text("foo") End :"#);
+        assert_eq!(kinds("[/a/, /b/]"), r#"[ Str(Slashy) Text("a") End , Str(Slashy) Text("b") End ]"#);
         assert_eq!(kinds("x\n/y/"), r#"Ident(x) NL Str(Slashy) Text("y") End"#);
         assert_eq!(kinds(r"/a\/b/"), r#"Str(Slashy) Text("a/b") End"#);
         assert_eq!(kinds("/a\nb/"), r#"Str(Slashy) Text("a\nb") End"#);
         assert_eq!(kinds("/a\\\nb/"), r#"Str(Slashy) Text("ab") End"#);
         assert_eq!(kinds(r"/a$/"), r#"Str(Slashy) Text("a$") End"#);
         assert_eq!(kinds(r"/a$ 1/"), r#"Str(Slashy) Text("a$ 1") End"#);
-        assert_eq!(
-            kinds(r"/a\$b/"),
-            r#"Str(Slashy) Text("a\\") IS Ident(b) IE End"#
-        );
-        assert_eq!(
-            kinds(r"/${x}y/"),
-            r#"Str(Slashy) IS Ident(x) IE Text("y") End"#
-        );
-        assert_eq!(
-            kinds("x =~ /=a/"),
-            r#"Ident(x) =~ Str(Slashy) Text("=a") End"#
-        );
+        assert_eq!(kinds(r"/a\$b/"), r#"Str(Slashy) Text("a\\") IS Ident(b) IE End"#);
+        assert_eq!(kinds(r"/${x}y/"), r#"Str(Slashy) IS Ident(x) IE Text("y") End"#);
+        assert_eq!(kinds("x =~ /=a/"), r#"Ident(x) =~ Str(Slashy) Text("=a") End"#);
     }
 
     #[test]
     fn division() {
-        for src in [
-            "a / b",
-            "a/b",
-            "(a)/2",
-            "x[0] / 2",
-            "\"s\" / 2",
-            "a++ / 2",
-            "1/2/3",
-            "this/2",
-        ] {
+        for src in ["a / b", "a/b", "(a)/2", "x[0] / 2", "\"s\" / 2", "a++ / 2", "1/2/3", "this/2"] {
             let (rendered, diags) = lex_checked(src);
             assert!(diags.is_empty(), "{src}");
-            assert!(
-                rendered.contains(" / ") && !rendered.contains("Slashy"),
-                "{src}: {rendered}"
-            );
+            assert!(rendered.contains(" / ") && !rendered.contains("Slashy"), "{src}: {rendered}");
         }
         assert_eq!(kinds("a /= 2"), "Ident(a) /= Int(2)");
         assert_eq!(kinds("a /* c */ / b"), "Ident(a) / Ident(b)");
@@ -1395,14 +1232,8 @@ mod tests {
 
     #[test]
     fn dollar_slashy_strings() {
-        assert_eq!(
-            kinds(r"x = $/a/b\d$$ $/ /$"),
-            r#"Ident(x) = Str(DollarSlashy) Text("a/b\\d$ / ") End"#
-        );
-        assert_eq!(
-            kinds("$/${x}$y/$"),
-            "Str(DollarSlashy) IS Ident(x) IE IS Ident(y) IE End"
-        );
+        assert_eq!(kinds(r"x = $/a/b\d$$ $/ /$"), r#"Ident(x) = Str(DollarSlashy) Text("a/b\\d$ / ") End"#);
+        assert_eq!(kinds("$/${x}$y/$"), "Str(DollarSlashy) IS Ident(x) IE IS Ident(y) IE End");
         assert_eq!(kinds("$/a\nb/$"), r#"Str(DollarSlashy) Text("a\nb") End"#);
         // After a value, `$` is a name and `/` division.
         assert_eq!(kinds("a $/ 2"), "Ident(a) Ident($) / Int(2)");
@@ -1450,10 +1281,7 @@ mod tests {
         let end = toks.iter().find(|(_, t, _)| *t == Tok::StrEnd).unwrap();
         assert_eq!(
             (end.0, end.2),
-            (
-                src.find("unterminated\n").unwrap() + 12,
-                src.find("unterminated\n").unwrap() + 12
-            )
+            (src.find("unterminated\n").unwrap() + 12, src.find("unterminated\n").unwrap() + 12)
         );
     }
 
@@ -1511,10 +1339,8 @@ mod tests {
     #[test]
     fn corpus_files_lex_cleanly() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let corpus = ["../shared/corpus", "../../shared/corpus"]
-            .iter()
-            .map(|p| root.join(p))
-            .find(|p| p.is_dir());
+        let corpus =
+            ["../shared/corpus", "../../shared/corpus"].iter().map(|p| root.join(p)).find(|p| p.is_dir());
         let Some(corpus) = corpus else { return };
         let mut count = 0;
         for dir in ["rules", "scripts"] {
@@ -1588,8 +1414,8 @@ mod tests {
             check_invariants(&src, &toks, &diags);
         }
         for src in [
-            "/", "$", "$/", "'''", "\"\"\"", "\r", "\\", "\"\\u", "\"\\", "\"$", "/$", "0x", ".&",
-            "${", "}", "\"${\"}", "\u{FEFF}", "#!",
+            "/", "$", "$/", "'''", "\"\"\"", "\r", "\\", "\"\\u", "\"\\", "\"$", "/$", "0x", ".&", "${", "}",
+            "\"${\"}", "\u{FEFF}", "#!",
         ] {
             let (toks, diags) = lex(src);
             check_invariants(src, &toks, &diags);

@@ -96,7 +96,8 @@ pub fn parse_bytes(bytes: &[u8], mode: Mode) -> Parsed {
             .with_primary(*span, "these bytes are not UTF-8 (shown as spaces)")
             .with_help("save the file as UTF-8");
         if n == SHOWN - 1 && invalid.len() > SHOWN {
-            diagnostic = diagnostic.with_note(format!("{} more invalid sequences follow", invalid.len() - SHOWN));
+            diagnostic =
+                diagnostic.with_note(format!("{} more invalid sequences follow", invalid.len() - SHOWN));
         }
         utf8.push(diagnostic);
     }
@@ -164,8 +165,13 @@ impl<'s> Builder<'s> {
             let symbol = op.map_or_else(|| "=".to_string(), AssignOp::symbol);
             self.diagnostics.push(
                 Diagnostic::error(codes::INVALID_ASSIGNMENT_TARGET, "this cannot be assigned to")
-                    .with_primary(target.span, format!("the left side of `{symbol}` must be a variable, a property or a subscript"))
-                    .with_help("assign to a variable or a field (`entity.summary = …`), or use `==` to compare"),
+                    .with_primary(
+                        target.span,
+                        format!("the left side of `{symbol}` must be a variable, a property or a subscript"),
+                    )
+                    .with_help(
+                        "assign to a variable or a field (`entity.summary = …`), or use `==` to compare",
+                    ),
             );
         }
         Expr::new(ExprKind::Assign { op, target: Box::new(target), value: Box::new(value) }, span)
@@ -256,7 +262,17 @@ impl<'s> Builder<'s> {
         (name, params, throws, body): (Ident, Vec<Param>, Vec<Type>, Block),
         span: Span,
     ) -> Function {
-        Function { annotations, modifiers, type_params, return_type, name, params, throws, body: Some(body), span }
+        Function {
+            annotations,
+            modifiers,
+            type_params,
+            return_type,
+            name,
+            params,
+            throws,
+            body: Some(body),
+            span,
+        }
     }
 
     /// A method named like its class, without a return type or `def`, is a constructor
@@ -291,7 +307,9 @@ impl<'s> Builder<'s> {
             ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
                 self.unexpected(Span::new(start, end), &tok, &expected)
             }
-            ParseError::ExtraToken { token: (start, tok, end) } => self.unexpected(Span::new(start, end), &tok, &[]),
+            ParseError::ExtraToken { token: (start, tok, end) } => {
+                self.unexpected(Span::new(start, end), &tok, &[])
+            }
             ParseError::UnrecognizedEof { location, expected } => {
                 let expected = describe_expected(&expected);
                 let at = location.min(self.source.len());
@@ -303,7 +321,8 @@ impl<'s> Builder<'s> {
                 diagnostic
             }
             ParseError::InvalidToken { location } => {
-                Diagnostic::error(codes::UNEXPECTED_TOKEN, "invalid token").with_primary(Span::point(location), "here")
+                Diagnostic::error(codes::UNEXPECTED_TOKEN, "invalid token")
+                    .with_primary(Span::point(location), "here")
             }
             ParseError::User { error } => match error {},
         };
@@ -316,7 +335,9 @@ impl<'s> Builder<'s> {
             let op = tok.text();
             return Diagnostic::error(codes::LEADING_OPERATOR, format!("a line cannot start with `{op}`"))
                 .with_primary(span, "the previous line already ended the statement")
-                .with_help(format!("move `{op}` to the end of the previous line to continue the expression there"));
+                .with_help(format!(
+                    "move `{op}` to the end of the previous line to continue the expression there"
+                ));
         }
         let found = match tok {
             Tok::Sep if self.source[span.range()].starts_with(';') => "`;`".to_string(),
@@ -339,7 +360,9 @@ impl<'s> Builder<'s> {
         } else if matches!(tok, Tok::Ident(_) | Tok::Int(_) | Tok::StrStart(_))
             && expected.iter().any(|e| e == "\"end of statement\"")
         {
-            diagnostic = diagnostic.with_help("an operator may be missing, or the two statements need a `;` or a line break between them");
+            diagnostic = diagnostic.with_help(
+                "an operator may be missing, or the two statements need a `;` or a line break between them",
+            );
         }
         diagnostic
     }
@@ -391,8 +414,28 @@ fn is_binary_operator(tok: &Tok) -> bool {
 /// Turns lalrpop's list of terminal names into words: "an expression", "`)` or `,`".
 fn describe_expected(expected: &[String]) -> Option<String> {
     const EXPRESSION_STARTS: &[&str] = &[
-        "identifier", "integer", "decimal", "string start", "true", "false", "null", "this", "super", "new",
-        "(", "[", "[]", "!", "~", "-", "+", "++", "--", "closure {", "closure with parameters {", "cast (",
+        "identifier",
+        "integer",
+        "decimal",
+        "string start",
+        "true",
+        "false",
+        "null",
+        "this",
+        "super",
+        "new",
+        "(",
+        "[",
+        "[]",
+        "!",
+        "~",
+        "-",
+        "+",
+        "++",
+        "--",
+        "closure {",
+        "closure with parameters {",
+        "cast (",
     ];
     let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).collect();
     let expression_like = names.iter().filter(|n| EXPRESSION_STARTS.contains(n)).count() >= 4;
@@ -409,9 +452,13 @@ fn describe_expected(expected: &[String]) -> Option<String> {
             "integer" | "decimal" => "a number".to_string(),
             "string start" => "a string".to_string(),
             "end of statement" => "a line break or `;`".to_string(),
-            "declaration" | "command" | "joined >" | "string text" | "${" | "end of interpolation" | "string end" => {
-                continue
-            }
+            "declaration"
+            | "command"
+            | "joined >"
+            | "string text"
+            | "${"
+            | "end of interpolation"
+            | "string end" => continue,
             "cast (" | "for-in (" => "`(`".to_string(),
             "type <" => "`<`".to_string(),
             "closure {" | "closure with parameters {" => "`{`".to_string(),
@@ -481,9 +528,12 @@ impl DepthLimiter<'_> {
         if !self.reported {
             self.reported = true;
             self.diagnostics.push(
-                Diagnostic::error(codes::NESTING_TOO_DEEP, format!("this is nested more than {MAX_TREE_DEPTH} levels deep"))
-                    .with_primary(span, "nested too deeply")
-                    .with_help("split it into smaller parts with local variables"),
+                Diagnostic::error(
+                    codes::NESTING_TOO_DEEP,
+                    format!("this is nested more than {MAX_TREE_DEPTH} levels deep"),
+                )
+                .with_primary(span, "nested too deeply")
+                .with_help("split it into smaller parts with local variables"),
             );
         }
         true
@@ -637,7 +687,8 @@ fn check_structure(file: &File, diagnostics: &mut Vec<Diagnostic>) {
         .with_primary(first.span, "this statement is at the top level of a `.sync` file")
         .with_help("move it into `outgoing { … }` or `incoming { … }`; a whole-file script (an Exalate paste) is checked with `--script`, or named `.groovy`");
     if stray.len() > 1 {
-        diagnostic = diagnostic.with_note(format!("{} more statements are at the top level", stray.len() - 1));
+        diagnostic =
+            diagnostic.with_note(format!("{} more statements are at the top level", stray.len() - 1));
     }
     diagnostics.push(diagnostic);
 }

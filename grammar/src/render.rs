@@ -29,10 +29,7 @@ use crate::span::Span;
 pub fn render(diagnostics: &[Diagnostic], path: &str, source: &str, color: bool) -> String {
     let file = SimpleFile::new(path, source);
     // rustc's look: ` --> path:line:col` and `|` borders, which also survive any terminal font.
-    let config = term::Config {
-        chars: term::Chars::ascii(),
-        ..term::Config::default()
-    };
+    let config = term::Config { chars: term::Chars::ascii(), ..term::Config::default() };
     let mut out = String::new();
     for diagnostic in diagnostics {
         let converted = convert(diagnostic, source);
@@ -61,20 +58,11 @@ fn convert(diagnostic: &Diagnostic, source: &str) -> cs::Diagnostic<()> {
         .labels
         .iter()
         .map(|label| {
-            let style = if label.primary {
-                cs::LabelStyle::Primary
-            } else {
-                cs::LabelStyle::Secondary
-            };
-            cs::Label::new(style, (), clamp_span(label.span, source))
-                .with_message(label.message.clone())
+            let style = if label.primary { cs::LabelStyle::Primary } else { cs::LabelStyle::Secondary };
+            cs::Label::new(style, (), clamp_span(label.span, source)).with_message(label.message.clone())
         })
         .collect();
-    let mut notes: Vec<String> = diagnostic
-        .notes
-        .iter()
-        .map(|note| format!("note: {note}"))
-        .collect();
+    let mut notes: Vec<String> = diagnostic.notes.iter().map(|note| format!("note: {note}")).collect();
     if let Some(help) = &diagnostic.help {
         notes.push(format!("help: {help}"));
     }
@@ -114,10 +102,7 @@ fn fallback(diagnostic: &Diagnostic, path: &str, source: &str) -> String {
             format!("{path}:{line}:{column}")
         })
         .unwrap_or_else(|| path.to_string());
-    format!(
-        "{severity}[{}]: {}\n --> {position}\n\n",
-        diagnostic.code, diagnostic.message
-    )
+    format!("{severity}[{}]: {}\n --> {position}\n\n", diagnostic.code, diagnostic.message)
 }
 
 /// Maps byte offsets of one text to 1-based line and column numbers.
@@ -134,13 +119,8 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
-        LineIndex {
-            text: text.into(),
-            line_starts,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        LineIndex { text: text.into(), line_starts }
     }
 
     /// The 1-based `(line, column)` of a byte offset, the column counted in `char`s.
@@ -212,10 +192,7 @@ mod tests {
             .with_primary(Span::point(end), "expected `}` here");
         let out = render(&[diagnostic], "eof.sync", SOURCE, false);
         // The empty last line is rendered as `6 | ` (with a trailing space): trim it here.
-        let out: String = out
-            .lines()
-            .map(|line| format!("{}\n", line.trim_end()))
-            .collect();
+        let out: String = out.lines().map(|line| format!("{}\n", line.trim_end())).collect();
         insta::assert_snapshot!(out, @r#"
         error[E0011]: unexpected end of file
           --> eof.sync:6:1
@@ -228,8 +205,8 @@ mod tests {
     #[test]
     fn zero_width_span_mid_line_has_a_caret() {
         let at = offset_of("= \"open");
-        let diagnostic = Diagnostic::error(codes::UNEXPECTED_TOKEN, "missing value")
-            .with_primary(Span::point(at), "here");
+        let diagnostic =
+            Diagnostic::error(codes::UNEXPECTED_TOKEN, "missing value").with_primary(Span::point(at), "here");
         let out = render(&[diagnostic], "mid.sync", SOURCE, false);
         assert!(out.contains('^'), "{out}");
         assert!(out.contains("mid.sync:4:20"), "{out}");
@@ -239,17 +216,11 @@ mod tests {
     fn out_of_range_and_odd_spans_do_not_panic() {
         let text = "é€x";
         let spans = [
-            Span {
-                start: 1000,
-                end: 2000,
-            },
+            Span { start: 1000, end: 2000 },
             Span { start: 1, end: 2 }, // inside `é`
             Span { start: 3, end: 4 }, // inside `€`
             Span { start: 5, end: 1 }, // reversed
-            Span {
-                start: 0,
-                end: u32::MAX,
-            },
+            Span { start: 0, end: u32::MAX },
         ];
         for span in spans {
             let diagnostic = Diagnostic::error(codes::UNEXPECTED_CHARACTER, "odd span")
@@ -265,10 +236,9 @@ mod tests {
 
     #[test]
     fn several_diagnostics_are_separated_by_a_blank_line() {
-        let first =
-            Diagnostic::error(codes::UNEXPECTED_TOKEN, "one").with_primary(Span::new(0, 8), "here");
-        let second = Diagnostic::warning(codes::UNEXPECTED_TOKEN, "two")
-            .with_primary(Span::new(9, 18), "there");
+        let first = Diagnostic::error(codes::UNEXPECTED_TOKEN, "one").with_primary(Span::new(0, 8), "here");
+        let second =
+            Diagnostic::warning(codes::UNEXPECTED_TOKEN, "two").with_primary(Span::new(9, 18), "there");
         let out = render(&[first, second], "two.sync", SOURCE, false);
         assert!(out.contains("here\n\nwarning[E0010]: two"), "{out:?}");
         assert!(out.ends_with("\n\n"), "{out:?}");
@@ -283,8 +253,8 @@ mod tests {
 
     #[test]
     fn colour_adds_escape_codes() {
-        let diagnostic = Diagnostic::error(codes::UNEXPECTED_TOKEN, "boom")
-            .with_primary(Span::new(0, 8), "here");
+        let diagnostic =
+            Diagnostic::error(codes::UNEXPECTED_TOKEN, "boom").with_primary(Span::new(0, 8), "here");
         let plain = render(std::slice::from_ref(&diagnostic), "c.sync", SOURCE, false);
         let coloured = render(&[diagnostic], "c.sync", SOURCE, true);
         assert!(!plain.contains('\u{1b}'));

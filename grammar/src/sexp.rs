@@ -175,11 +175,7 @@ impl Printer {
                 self.attr(&name.name);
                 self.close();
             }
-            ItemKind::Trigger {
-                entity,
-                query,
-                query_span: _,
-            } => {
+            ItemKind::Trigger { entity, query, query_span: _ } => {
                 self.open("trigger", span);
                 self.attr(&entity.name);
                 self.attr_str(query);
@@ -204,12 +200,7 @@ impl Printer {
                 self.annotations(annotations);
                 self.close();
             }
-            ItemKind::Import {
-                is_static,
-                name,
-                star,
-                alias,
-            } => {
+            ItemKind::Import { is_static, name, star, alias } => {
                 self.open("import", span);
                 if *is_static {
                     self.attr("static");
@@ -225,9 +216,7 @@ impl Printer {
                 self.close();
             }
             ItemKind::Function(function) => {
-                self.wrapped("item", span, function.span, |p| {
-                    p.function("function", function)
-                });
+                self.wrapped("item", span, function.span, |p| p.function("function", function));
             }
             ItemKind::Class(class) => {
                 self.wrapped("item", span, class.span, |p| p.class(class));
@@ -356,17 +345,9 @@ impl Printer {
         match &member.kind {
             MemberKind::Field(decl) => self.var_decl("field", span, decl),
             MemberKind::Method(function) => {
-                self.wrapped("member", span, function.span, |p| {
-                    p.function("method", function)
-                });
+                self.wrapped("member", span, function.span, |p| p.function("method", function));
             }
-            MemberKind::Constructor {
-                annotations,
-                modifiers,
-                name,
-                params,
-                body,
-            } => {
+            MemberKind::Constructor { annotations, modifiers, name, params, body } => {
                 self.open("constructor", span);
                 self.attr_modifiers(modifiers);
                 self.attr(&name.name);
@@ -506,17 +487,12 @@ impl Printer {
         match &stmt.kind {
             StmtKind::Expr(expr) | StmtKind::Throw(expr) => self.expr(expr),
             StmtKind::Block(block) => self.block(block),
-            StmtKind::VarDecl(_) | StmtKind::Break(_) | StmtKind::Continue(_) | StmtKind::Error => {
-            }
+            StmtKind::VarDecl(_) | StmtKind::Break(_) | StmtKind::Continue(_) | StmtKind::Error => {}
             StmtKind::TupleDecl { names, value, .. } => {
                 self.tuple_vars(names);
                 self.expr(value);
             }
-            StmtKind::If {
-                cond,
-                then_branch,
-                else_branch,
-            } => {
+            StmtKind::If { cond, then_branch, else_branch } => {
                 self.expr(cond);
                 self.open_group("then");
                 self.stmt(then_branch);
@@ -539,21 +515,14 @@ impl Printer {
                 self.expr(iterable);
                 self.stmt(body);
             }
-            StmtKind::ForClassic {
-                init,
-                cond,
-                update,
-                body,
-            } => self.for_children(init, cond.as_ref(), update, body),
+            StmtKind::ForClassic { init, cond, update, body } => {
+                self.for_children(init, cond.as_ref(), update, body)
+            }
             StmtKind::Switch { subject, cases } => {
                 self.expr(subject);
                 self.switch_cases(cases);
             }
-            StmtKind::Try {
-                body,
-                catches,
-                finally,
-            } => self.try_children(body, catches, finally.as_ref()),
+            StmtKind::Try { body, catches, finally } => self.try_children(body, catches, finally.as_ref()),
             StmtKind::Return(value) => {
                 if let Some(value) = value {
                     self.expr(value);
@@ -694,11 +663,7 @@ impl Printer {
             ExprKind::Map(_) => self.open("map", span),
             ExprKind::Range { inclusive, .. } => {
                 self.open("range", span);
-                self.attr(if *inclusive {
-                    ".. inclusive"
-                } else {
-                    "..< exclusive"
-                });
+                self.attr(if *inclusive { ".. inclusive" } else { "..< exclusive" });
             }
             ExprKind::Name(name) => {
                 self.open("name", span);
@@ -718,13 +683,7 @@ impl Printer {
                 self.out.push_str(" .&");
                 self.property_name(name);
             }
-            ExprKind::MethodCall {
-                receiver,
-                name,
-                nav,
-                type_args,
-                ..
-            } => {
+            ExprKind::MethodCall { receiver, name, nav, type_args, .. } => {
                 self.open("call", span);
                 self.out.push(' ');
                 if receiver.is_some() {
@@ -756,7 +715,7 @@ impl Printer {
             ExprKind::Assign { op, .. } => {
                 self.open("assign", span);
                 match op {
-                    Some(op) => self.attr(&op.symbol()),
+                    Some(op) => self.attr(op.symbol()),
                     None => self.attr("="),
                 }
             }
@@ -769,14 +728,7 @@ impl Printer {
                 self.attr_type(ty);
             }
             ExprKind::InstanceOf { ty, negated, .. } => {
-                self.open(
-                    if *negated {
-                        "!instanceof"
-                    } else {
-                        "instanceof"
-                    },
-                    span,
-                );
+                self.open(if *negated { "!instanceof" } else { "instanceof" }, span);
                 self.attr_type(ty);
             }
             ExprKind::Closure { params, .. } => {
@@ -825,12 +777,9 @@ impl Printer {
                     self.expr(dynamic);
                 }
             }
-            ExprKind::MethodCall {
-                receiver,
-                name,
-                args,
-                ..
-            } => self.call_children(receiver.as_deref(), name, args),
+            ExprKind::MethodCall { receiver, name, args, .. } => {
+                self.call_children(receiver.as_deref(), name, args)
+            }
             ExprKind::Call { callee, args } => {
                 self.expr(callee);
                 self.args(args);
@@ -844,11 +793,7 @@ impl Printer {
                 self.expr(lhs);
                 self.expr(rhs);
             }
-            ExprKind::Ternary {
-                cond,
-                then_expr,
-                else_expr,
-            } => {
+            ExprKind::Ternary { cond, then_expr, else_expr } => {
                 self.expr(cond);
                 self.expr(then_expr);
                 self.expr(else_expr);
@@ -857,14 +802,12 @@ impl Printer {
                 self.expr(target);
                 self.expr(value);
             }
-            ExprKind::As { expr, .. }
-            | ExprKind::Cast { expr, .. }
-            | ExprKind::InstanceOf { expr, .. } => self.expr(expr),
+            ExprKind::As { expr, .. } | ExprKind::Cast { expr, .. } | ExprKind::InstanceOf { expr, .. } => {
+                self.expr(expr)
+            }
             ExprKind::Closure { params, body } => self.closure_children(params.as_deref(), body),
             ExprKind::New { args, .. } => self.args(args),
-            ExprKind::NewArray { sizes, init, .. } => {
-                self.new_array_children(sizes, init.as_deref())
-            }
+            ExprKind::NewArray { sizes, init, .. } => self.new_array_children(sizes, init.as_deref()),
         }
     }
 
@@ -1116,10 +1059,7 @@ mod tests {
     }
 
     fn ident(name: &str, start: usize, end: usize) -> Ident {
-        Ident {
-            name: name.to_string(),
-            span: sp(start, end),
-        }
+        Ident { name: name.to_string(), span: sp(start, end) }
     }
 
     fn ex(kind: ExprKind, start: usize, end: usize) -> Expr {
@@ -1135,32 +1075,18 @@ mod tests {
     }
 
     fn str_lit(value: &str, style: StrKind) -> ExprKind {
-        ExprKind::Str {
-            value: value.to_string(),
-            style,
-        }
+        ExprKind::Str { value: value.to_string(), style }
     }
 
     /// `target.field` where `field` starts at `at` and the whole expression at `start`.
     fn prop(target: Box<Expr>, field: &str, at: usize, nav: Navigation) -> Box<Expr> {
         let start = target.span.start as usize;
         let end = at + field.len();
-        bx(
-            ExprKind::Property {
-                target,
-                name: PropertyName::Word(ident(field, at, end)),
-                nav,
-            },
-            start,
-            end,
-        )
+        bx(ExprKind::Property { target, name: PropertyName::Word(ident(field, at, end)), nav }, start, end)
     }
 
     fn expr_stmt(expr: Expr) -> Stmt {
-        Stmt {
-            span: expr.span,
-            kind: StmtKind::Expr(expr),
-        }
+        Stmt { span: expr.span, kind: StmtKind::Expr(expr) }
     }
 
     fn qname(dotted: &str, start: usize) -> QualifiedName {
@@ -1170,19 +1096,11 @@ mod tests {
             parts.push(ident(part, at, at + part.len()));
             at += part.len() + 1;
         }
-        QualifiedName {
-            parts,
-            span: sp(start, start + dotted.len()),
-        }
+        QualifiedName { parts, span: sp(start, start + dotted.len()) }
     }
 
     fn simple_type(dotted: &str, start: usize) -> Type {
-        Type {
-            name: qname(dotted, start),
-            args: vec![],
-            dims: 0,
-            span: sp(start, start + dotted.len()),
-        }
+        Type { name: qname(dotted, start), args: vec![], dims: 0, span: sp(start, start + dotted.len()) }
     }
 
     #[test]
@@ -1203,14 +1121,7 @@ mod tests {
             40,
             54,
         );
-        let closure = ex(
-            ExprKind::Closure {
-                params: None,
-                body: vec![expr_stmt(trim)],
-            },
-            38,
-            56,
-        );
+        let closure = ex(ExprKind::Closure { params: None, body: vec![expr_stmt(trim)] }, 38, 56);
         let tags = prop(name("entity", 17), "tags", 24, Navigation::Normal);
         let collect = bx(
             ExprKind::MethodCall {
@@ -1223,15 +1134,7 @@ mod tests {
             17,
             56,
         );
-        let assign = ex(
-            ExprKind::Assign {
-                op: None,
-                target: lhs,
-                value: collect,
-            },
-            0,
-            56,
-        );
+        let assign = ex(ExprKind::Assign { op: None, target: lhs, value: collect }, 0, 56);
         insta::assert_snapshot!(expr_to_sexp(&assign), @r"
         (assign@0..56 =
           (property@0..14 .labels
@@ -1265,12 +1168,7 @@ mod tests {
         );
         let file = File {
             items: vec![
-                Item {
-                    kind: ItemKind::Platform {
-                        name: ident("freshdesk", 9, 18),
-                    },
-                    span: sp(0, 18),
-                },
+                Item { kind: ItemKind::Platform { name: ident("freshdesk", 9, 18) }, span: sp(0, 18) },
                 Item {
                     kind: ItemKind::Trigger {
                         entity: ident("ticket", 27, 33),
@@ -1282,10 +1180,7 @@ mod tests {
                 Item {
                     kind: ItemKind::Script {
                         direction: Direction::Outgoing,
-                        body: Block {
-                            stmts: vec![expr_stmt(assign)],
-                            span: sp(54, 83),
-                        },
+                        body: Block { stmts: vec![expr_stmt(assign)], span: sp(54, 83) },
                     },
                     span: sp(45, 83),
                 },
@@ -1312,26 +1207,14 @@ mod tests {
         let template = ex(
             ExprKind::Template {
                 parts: vec![
-                    TemplatePart::Text {
-                        value: "Hello ".to_string(),
-                        span: sp(1, 7),
-                    },
+                    TemplatePart::Text { value: "Hello ".to_string(), span: sp(1, 7) },
                     TemplatePart::Interp {
                         expr: Some(*prop(name("user", 9), "name", 14, Navigation::Normal)),
                         span: sp(7, 19),
                     },
-                    TemplatePart::Text {
-                        value: ",\nyou have ".to_string(),
-                        span: sp(19, 31),
-                    },
-                    TemplatePart::Interp {
-                        expr: Some(*name("count", 32)),
-                        span: sp(31, 37),
-                    },
-                    TemplatePart::Text {
-                        value: " tickets".to_string(),
-                        span: sp(37, 45),
-                    },
+                    TemplatePart::Text { value: ",\nyou have ".to_string(), span: sp(19, 31) },
+                    TemplatePart::Interp { expr: Some(*name("count", 32)), span: sp(31, 37) },
+                    TemplatePart::Text { value: " tickets".to_string(), span: sp(37, 45) },
                 ],
                 style: StrKind::Double,
             },
@@ -1361,10 +1244,7 @@ mod tests {
             name: qname("Map", 20),
             args: vec![
                 TypeArg::Type(simple_type("String", 24)),
-                TypeArg::Wildcard {
-                    bound: None,
-                    span: sp(32, 33),
-                },
+                TypeArg::Wildcard { bound: None, span: sp(32, 33) },
             ],
             dims: 0,
             span: sp(20, 33),
@@ -1379,18 +1259,12 @@ mod tests {
             span,
         };
         let cond = ex(
-            ExprKind::Binary {
-                op: BinaryOp::Eq,
-                lhs: name("m", 62),
-                rhs: bx(ExprKind::Null, 67, 71),
-            },
+            ExprKind::Binary { op: BinaryOp::Eq, lhs: name("m", 62), rhs: bx(ExprKind::Null, 67, 71) },
             62,
             71,
         );
-        let then_branch = Stmt {
-            kind: StmtKind::Return(Some(ex(str_lit("", StrKind::Double), 80, 82))),
-            span: sp(73, 82),
-        };
+        let then_branch =
+            Stmt { kind: StmtKind::Return(Some(ex(str_lit("", StrKind::Double), 80, 82))), span: sp(73, 82) };
         let cast = ex(
             ExprKind::Cast {
                 ty: simple_type("String", 98),
@@ -1399,10 +1273,7 @@ mod tests {
             97,
             112,
         );
-        let else_branch = Stmt {
-            kind: StmtKind::Return(Some(cast)),
-            span: sp(90, 112),
-        };
+        let else_branch = Stmt { kind: StmtKind::Return(Some(cast)), span: sp(90, 112) };
         let if_stmt = Stmt {
             kind: StmtKind::If {
                 cond,
@@ -1413,34 +1284,20 @@ mod tests {
         };
         let function = Function {
             annotations: vec![],
-            modifiers: vec![Modifier {
-                kind: ModifierKind::Static,
-                span: sp(0, 6),
-            }],
+            modifiers: vec![Modifier { kind: ModifierKind::Static, span: sp(0, 6) }],
             type_params: vec![],
             return_type: Some(simple_type("String", 7)),
             name: ident("clean", 14, 19),
             params: vec![
                 param(map_type, false, ident("m", 35, 36), sp(20, 36)),
-                param(
-                    simple_type("String", 38),
-                    true,
-                    ident("rest", 48, 52),
-                    sp(38, 52),
-                ),
+                param(simple_type("String", 38), true, ident("rest", 48, 52), sp(38, 52)),
             ],
             throws: vec![],
-            body: Some(Block {
-                stmts: vec![if_stmt],
-                span: sp(54, 114),
-            }),
+            body: Some(Block { stmts: vec![if_stmt], span: sp(54, 114) }),
             span: sp(0, 114),
         };
         let file = File {
-            items: vec![Item {
-                kind: ItemKind::Function(function),
-                span: sp(0, 114),
-            }],
+            items: vec![Item { kind: ItemKind::Function(function), span: sp(0, 114) }],
             span: sp(0, 114),
         };
         insta::assert_snapshot!(to_sexp(&file), @r#"
@@ -1473,15 +1330,8 @@ mod tests {
         for level in 0..1_200 {
             let kind = match level % 3 {
                 0 => ExprKind::Paren(Box::new(expr)),
-                1 => ExprKind::Closure {
-                    params: None,
-                    body: vec![expr_stmt(expr)],
-                },
-                _ => ExprKind::Binary {
-                    op: BinaryOp::Add,
-                    lhs: Box::new(expr),
-                    rhs: name("y", 0),
-                },
+                1 => ExprKind::Closure { params: None, body: vec![expr_stmt(expr)] },
+                _ => ExprKind::Binary { op: BinaryOp::Add, lhs: Box::new(expr), rhs: name("y", 0) },
             };
             expr = ex(kind, 0, 1);
         }

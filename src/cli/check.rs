@@ -97,11 +97,9 @@ pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
             outcome = outcome.max(Outcome::Errors);
         }
         match args.format {
-            ReportFormat::Json => json.extend(json_diagnostics(
-                &report.diagnostics,
-                &report.path,
-                &report.source,
-            )),
+            ReportFormat::Json => {
+                json.extend(json_diagnostics(&report.diagnostics, &report.path, &report.source))
+            }
             ReportFormat::Human => report_human(&report, tally, out),
         }
     }
@@ -114,18 +112,13 @@ pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
 
 fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport> {
     let bytes = read_file(path)?;
-    let parsed =
-        replica_grammar::parse_bytes(&bytes, super::mode_for(path, context.script.is_some()));
+    let parsed = replica_grammar::parse_bytes(&bytes, super::mode_for(path, context.script.is_some()));
     let semantic = analyze(&parsed, context);
     let mut diagnostics = parsed.diagnostics;
     diagnostics.extend(semantic);
     // Stable: at one position, syntax diagnostics come before the checker's.
     diagnostics.sort_by_key(|d| d.primary_span().map(|span| span.start));
-    Ok(FileReport {
-        path: path.to_path_buf(),
-        source: parsed.source,
-        diagnostics,
-    })
+    Ok(FileReport { path: path.to_path_buf(), source: parsed.source, diagnostics })
 }
 
 /// The semantic check of a parsed file. Returns only the checker's diagnostics (the syntax

@@ -9,11 +9,7 @@ use crate::Outcome;
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A code such as `E0003`, as printed in `error[E0003]`.
-    #[arg(
-        value_name = "CODE",
-        required_unless_present = "list",
-        conflicts_with = "list"
-    )]
+    #[arg(value_name = "CODE", required_unless_present = "list", conflicts_with = "list")]
     pub code: Option<String>,
 
     /// List every code with its title.
@@ -32,9 +28,7 @@ fn lookup(code: &str) -> Option<&'static CodeDoc> {
 
 pub fn run(args: &ExplainArgs, out: &Output) -> anyhow::Result<Outcome> {
     if args.list {
-        let lines: Vec<String> = all_codes()
-            .map(|doc| format!("{}  {}", doc.code, doc.title))
-            .collect();
+        let lines: Vec<String> = all_codes().map(|doc| format!("{}  {}", doc.code, doc.title)).collect();
         print_stdout(&lines.join("\n"));
         return Ok(Outcome::Clean);
     }
@@ -46,7 +40,9 @@ pub fn run(args: &ExplainArgs, out: &Output) -> anyhow::Result<Outcome> {
         }
         None => {
             out.error(&format!("unknown diagnostic code `{code}`"));
-            out.note("codes look like `E0003` (an error) or `W0001` (a warning), as printed in `error[E0003]`");
+            out.note(
+                "codes look like `E0003` (an error) or `W0001` (a warning), as printed in `error[E0003]`",
+            );
             out.note("`replica explain --list` lists every code");
             Ok(Outcome::Failed)
         }
@@ -99,10 +95,7 @@ mod tests {
         let text = "a bb ccc dddd eeeee ffffff";
         assert_eq!(wrap(text, 8), "a bb ccc\ndddd\neeeee\nffffff");
         assert_eq!(wrap("", 8), "");
-        assert_eq!(
-            wrap("averyveryverylongword x", 5),
-            "averyveryverylongword\nx"
-        );
+        assert_eq!(wrap("averyveryverylongword x", 5), "averyveryverylongword\nx");
     }
 
     #[test]
