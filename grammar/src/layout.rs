@@ -583,6 +583,14 @@ impl Layout {
             self.emit(start, tok, end);
             return i + 1;
         }
+        if tok.keyword_text().is_some()
+            && self.tok(i + 1) == Some(&Tok::Colon)
+            && matches!(self.top(), Some(Ctx::Square | Ctx::Paren))
+        {
+            // A keyword as a map key or argument name (`[in: 1, class: 2]`).
+            self.emit(start, tok, end);
+            return i + 1;
+        }
         match tok {
             Tok::KwDef
             | Tok::KwAbstract
@@ -611,8 +619,11 @@ impl Layout {
                 }
             }
             Tok::KwClass | Tok::KwInterface | Tok::KwEnum | Tok::KwTrait => {
+                let declares = at_stmt_start || self.in_declaration;
                 self.emit(start, tok, end);
-                self.expect = Expect::ClassBody;
+                if declares {
+                    self.expect = Expect::ClassBody;
+                }
             }
             Tok::KwThrows => {
                 self.emit(start, tok, end);
