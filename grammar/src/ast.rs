@@ -75,8 +75,10 @@ pub enum ItemKind {
         annotations: Vec<Annotation>,
         name: QualifiedName,
     },
-    /// `import a.b.C`, `import a.b.*`, `import static a.B.c`, `import a.b.C as D`
+    /// `import a.b.C`, `import a.b.*`, `import static a.B.c`, `import a.b.C as D`;
+    /// annotations such as `@Grab(…)` are kept so the checker can refuse them by name.
     Import {
+        annotations: Vec<Annotation>,
         is_static: bool,
         name: QualifiedName,
         star: bool,
@@ -347,6 +349,8 @@ pub enum StmtKind {
         message: Option<Expr>,
     },
     Block(Block),
+    /// `synchronized (lock) { … }`
+    Synchronized { lock: Expr, body: Block },
     /// `label: statement`
     Labeled {
         label: Ident,
@@ -900,5 +904,44 @@ impl Expr {
                 | ExprKind::Super
                 | ExprKind::Error
         )
+    }
+}
+
+impl Stmt {
+    /// Direct child statements held in boxes (not those inside blocks, whose depth the
+    /// bracket limit bounds).
+    fn take_boxed_children(&mut self, into: &mut Vec<Stmt>) {
+        let mut take = |child: &mut Box<Stmt>| {
+            if !matches!(child.kind, StmtKind::Error) {
+                let span = child.span;
+                into.push(std::mem::replace(&mut **child, Stmt { kind: StmtKind::Error, span }));
+            }
+        };
+        match &mut self.kind {
+            StmtKind::If { then_branch, else_branch, .. } => {
+                take(then_branch);
+                if let Some(else_branch) = else_branch {
+                    take(else_branch);
+                }
+            }
+            StmtKind::While { body, .. }
+            | StmtKind::DoWhile { body, .. }
+            | StmtKind::ForIn { body, .. }
+            | StmtKind::ForClassic { body, .. }
+            | StmtKind::Labeled { body, .. } => take(body),
+            _ => {}
+        }
+    }
+}
+
+/// An `else if` chain of 10,000 links is 10,000 nested statements without a single
+/// bracket; dropping it recursively would overflow the stack, so it is taken apart here.
+impl Drop for Stmt {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.take_boxed_children(&mut pending);
+        while let Some(mut stmt) = pending.pop() {
+            stmt.take_boxed_children(&mut pending);
+        }
     }
 }

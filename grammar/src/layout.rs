@@ -475,6 +475,8 @@ struct Layout {
     header_close: Vec<bool>,
     /// Raw `)` that end a `switch (…)` header.
     switch_close: Vec<bool>,
+    /// Raw `)` that end a method's or constructor's parameter list.
+    method_close: Vec<bool>,
     /// Raw `>` that close type arguments.
     type_close: Vec<bool>,
     /// Between `def`, a modifier or a declaration marker at a statement start and the
@@ -505,6 +507,7 @@ impl Layout {
             expect: Expect::Nothing,
             header_close: vec![false; n],
             switch_close: vec![false; n],
+            method_close: vec![false; n],
             type_close: vec![false; n],
             in_declaration: false,
             in_import: false,
@@ -720,6 +723,12 @@ impl Layout {
                 let joined = adjacent(i + 1, &Tok::Gt) && !self.type_close[i];
                 self.emit(start, if joined { Tok::GtJoined } else { Tok::Gt }, end);
             }
+            // `x.& name` with a space: the raw lexer only joins `.&` before a name.
+            Tok::Dot if matches!(self.raw.get(i + 1), Some((next, Tok::Amp, _)) if *next == end) => {
+                let close = self.raw[i + 1].2;
+                self.emit(start, Tok::MethodPointer, close);
+                return i + 2;
+            }
             Tok::Not => match self.raw.get(i + 1) {
                 Some(&(next, Tok::KwIn, next_end)) if next == end => {
                     self.emit(start, Tok::NotIn, next_end);
@@ -780,6 +789,16 @@ impl Layout {
                 }
                 return i + 1;
             }
+            if self.tok(i + 1) == Some(&Tok::Colon) && self.top() != Some(Ctx::ClassBody) {
+                // `label:` — what follows the colon starts a statement (often a block).
+                let tok = self.take(i);
+                self.emit(start, tok, end);
+                let (colon_start, colon_end) = (self.raw[i + 1].0, self.raw[i + 1].2);
+                self.current = i + 1;
+                self.emit(colon_start, Tok::Colon, colon_end);
+                self.stmt_start = true;
+                return i + 2;
+            }
             let declares =
                 self.scan_type(i).is_some_and(|after| matches!(self.tok(after), Some(Tok::Ident(_))));
             if declares {
@@ -787,13 +806,13 @@ impl Layout {
                 self.in_declaration = true;
             } else if self.top() == Some(Ctx::ClassBody) && self.tok(i + 1) == Some(&Tok::LParen) {
                 // A constructor: `Name(params) { … }`.
-                self.mark_header(i + 1);
+                self.mark_method_header(i + 1);
             } else if self.top() != Some(Ctx::ClassBody) && self.is_command_start(i) {
                 self.emit(start, Tok::CommandMark, start);
             }
         }
         if self.in_declaration && self.tok(i + 1) == Some(&Tok::LParen) {
-            self.mark_header(i + 1);
+            self.mark_method_header(i + 1);
             self.in_declaration = false;
         }
         let tok = self.take(i);
@@ -833,7 +852,9 @@ impl Layout {
             None | Some(Tok::Sep) => true,
             Some(prev) => {
                 (continues_after(prev, self.in_import) && !self.last_is_type_close())
-                    || self.last_is_header_close()
+                    || (self.last_is_header_close()
+                        && (!self.last_raw().is_some_and(|k| self.method_close[k])
+                            || matches!(self.raw[i].1, Tok::LBrace | Tok::KwThrows)))
                     || matches!(prev, Tok::KwElse | Tok::KwTry | Tok::KwFinally | Tok::KwDo)
                     || matches!(self.expect, Expect::ClassBody | Expect::TestBody | Expect::Throws)
             }
@@ -915,11 +936,21 @@ impl Layout {
         }
     }
 
+    /// A method's parameter list: a block may follow on the next line, but a method without
+    /// a body (`double area()` in an interface) ends at the newline.
+    fn mark_method_header(&mut self, open_paren: usize) {
+        self.mark_header(open_paren);
+        if let Some(flag) = self.partner.get(open_paren).and_then(|&close| self.method_close.get_mut(close)) {
+            *flag = true;
+        }
+    }
+
     fn open_paren(&mut self, i: usize) {
         let (start, end) = (self.raw[i].0, self.raw[i].2);
         let prev = self.last().cloned();
         let mut classic_for = false;
         let tok = match prev {
+            Some(Tok::KwWhile) if self.while_ends_do_loop() => Tok::LParen,
             Some(Tok::KwIf | Tok::KwWhile | Tok::KwSwitch | Tok::KwCatch | Tok::KwSynchronized) => {
                 self.mark_header(i);
                 if prev == Some(Tok::KwSwitch) {
@@ -963,6 +994,17 @@ impl Layout {
         self.ctx.push(Ctx::Paren);
         // The first clause of `for (int i = 0; …)` is a statement.
         self.stmt_start = classic_for;
+    }
+
+    /// Whether the `while` just emitted closes `do { … } while (…)`.
+    fn while_ends_do_loop(&self) -> bool {
+        let n = self.out.len();
+        if n < 2 || self.out[n - 2].1 != Tok::RBrace {
+            return false;
+        }
+        let close = self.out_raw[n - 2];
+        let open = self.partner.get(close).copied().unwrap_or(usize::MAX);
+        open != usize::MAX && open > 0 && open < close && self.raw[open - 1].1 == Tok::KwDo
     }
 
     /// `(Type) operand`: Groovy's typecast predicate.
@@ -1027,7 +1069,10 @@ impl Layout {
                 Tok::LParen | Tok::LBracket | Tok::SafeIndex | Tok::LBrace | Tok::InterpStart => depth += 1,
                 Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::InterpEnd => depth = depth.saturating_sub(1),
                 Tok::Semi if depth == 0 => return false,
-                Tok::Newline if depth == 0 && (k == i + 1 || self.raw[k - 1].1 != Tok::Comma) => {
+                // Newlines before the first parameter, or after a `,`, do not end the list.
+                Tok::Newline
+                    if depth == 0 && !matches!(self.raw[k - 1].1, Tok::Comma | Tok::Newline | Tok::LBrace) =>
+                {
                     return false;
                 }
                 _ => {}

@@ -259,7 +259,7 @@ impl<'s> Builder<'s> {
         (annotations, modifiers): (Vec<Annotation>, Vec<Modifier>),
         type_params: Vec<TypeParam>,
         return_type: Option<Type>,
-        (name, params, throws, body): (Ident, Vec<Param>, Vec<Type>, Block),
+        (name, params, throws, body): (Ident, Vec<Param>, Vec<Type>, Option<Block>),
         span: Span,
     ) -> Function {
         Function {
@@ -270,7 +270,7 @@ impl<'s> Builder<'s> {
             name,
             params,
             throws,
-            body: Some(body),
+            body,
             span,
         }
     }
@@ -350,7 +350,7 @@ impl<'s> Builder<'s> {
         };
         let label = match tok {
             Tok::Sep => "the statement is incomplete here".to_string(),
-            _ => format!("unexpected {found}"),
+            _ => format!("{found} is not expected here"),
         };
         let mut diagnostic = Diagnostic::error(codes::UNEXPECTED_TOKEN, message).with_primary(span, label);
         if matches!(tok, Tok::Ident(_) | Tok::Int(_) | Tok::Decimal(_) | Tok::StrStart(_))
@@ -654,6 +654,10 @@ impl DepthLimiter<'_> {
             }
             StmtKind::Block(block) => self.block(block, d),
             StmtKind::Labeled { body, .. } => self.stmt(body, d),
+            StmtKind::Synchronized { lock, body } => {
+                self.expr(lock, d);
+                self.block(body, d);
+            }
             StmtKind::Break(_) | StmtKind::Continue(_) | StmtKind::Error => {}
         }
     }
@@ -687,8 +691,9 @@ fn check_structure(file: &File, diagnostics: &mut Vec<Diagnostic>) {
         .with_primary(first.span, "this statement is at the top level of a `.sync` file")
         .with_help("move it into `outgoing { … }` or `incoming { … }`; a whole-file script (an Exalate paste) is checked with `--script`, or named `.groovy`");
     if stray.len() > 1 {
-        diagnostic =
-            diagnostic.with_note(format!("{} more statements are at the top level", stray.len() - 1));
+        let more = stray.len() - 1;
+        let noun = if more == 1 { "statement is" } else { "statements are" };
+        diagnostic = diagnostic.with_note(format!("{more} more {noun} at the top level"));
     }
     diagnostics.push(diagnostic);
 }

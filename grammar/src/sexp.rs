@@ -200,7 +200,7 @@ impl Printer {
                 self.annotations(annotations);
                 self.close();
             }
-            ItemKind::Import { is_static, name, star, alias } => {
+            ItemKind::Import { annotations, is_static, name, star, alias } => {
                 self.open("import", span);
                 if *is_static {
                     self.attr("static");
@@ -213,6 +213,7 @@ impl Printer {
                     self.attr("as");
                     self.attr(&alias.name);
                 }
+                self.annotations(annotations);
                 self.close();
             }
             ItemKind::Function(function) => {
@@ -479,6 +480,7 @@ impl Printer {
                 self.open("labeled", span);
                 self.attr(&label.name);
             }
+            StmtKind::Synchronized { .. } => self.open("synchronized", span),
             StmtKind::Error => self.open("error", span),
         }
     }
@@ -535,6 +537,10 @@ impl Printer {
                 }
             }
             StmtKind::Labeled { body, .. } => self.stmt(body),
+            StmtKind::Synchronized { lock, body } => {
+                self.expr(lock);
+                self.block(body);
+            }
         }
     }
 
