@@ -1,2 +1,14 @@
-//! Semantic stage (schemas, name resolution, types, lowering). Arrives with the checker.
+//! replica-compiler: the semantic stage. Platform schemas as data, name resolution, gradual
+//! types, the checks of DESIGN §3, trigger queries, and the registry of diagnostic codes.
+//! (Lowering to bytecode arrives with the VM.)
+
+pub mod check;
+pub mod codes;
+pub mod lock;
+pub mod query;
+pub mod schema;
+pub mod suggest;
+pub mod types;
+
+pub use check::{check, CheckOptions, SourceKind};
 pub use replica_grammar as grammar;

@@ -6,8 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::bail;
 use clap::{Args, ValueEnum};
-use replica_grammar::{Diagnostic, Parsed};
+use replica_compiler::grammar::ast;
+use replica_compiler::lock::SchemaLock;
+use replica_compiler::{CheckOptions, SourceKind};
+use replica_grammar::{Diagnostic, Mode, Parsed};
 
 use crate::output::{json_diagnostics, print_stdout, read_file, Output, Tally};
 use crate::Outcome;
@@ -58,11 +62,9 @@ pub enum Platform {
 #[derive(Debug)]
 pub struct CheckContext {
     pub script: Option<Direction>,
-    #[allow(dead_code)] // read by the checker when it arrives
     pub platform: Option<Platform>,
-    /// The raw bytes of `--schema`, when given.
-    #[allow(dead_code)] // read by the checker when it arrives
-    pub schema: Option<Vec<u8>>,
+    /// The lock given with `--schema`; otherwise `replica.schema.json` next to each file.
+    pub schema: Option<SchemaLock>,
 }
 
 /// One file's result.
@@ -77,7 +79,7 @@ pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
     let context = CheckContext {
         script: args.script,
         platform: args.platform,
-        schema: args.schema.as_deref().map(read_file).transpose()?,
+        schema: args.schema.as_deref().map(SchemaLock::read).transpose()?,
     };
 
     let mut outcome = Outcome::Clean;
@@ -112,8 +114,9 @@ pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
 
 fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport> {
     let bytes = read_file(path)?;
-    let parsed = replica_grammar::parse_bytes(&bytes, super::mode_for(path, context.script.is_some()));
-    let semantic = analyze(&parsed, context);
+    let mode = super::mode_for(path, context.script.is_some());
+    let parsed = replica_grammar::parse_bytes(&bytes, mode);
+    let semantic = analyze(&parsed, path, mode, context)?;
     let mut diagnostics = parsed.diagnostics;
     diagnostics.extend(semantic);
     // Stable: at one position, syntax diagnostics come before the checker's.
@@ -122,12 +125,54 @@ fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport>
 }
 
 /// The semantic check of a parsed file. Returns only the checker's diagnostics (the syntax
-/// ones are in `parsed.diagnostics`).
-///
-/// Not written yet: the type checker arrives with replica-compiler and will be called from
-/// here with `parsed.file` and `context` (platform, direction, schema).
-fn analyze(_parsed: &Parsed, _context: &CheckContext) -> Vec<Diagnostic> {
-    Vec::new()
+/// ones are in `parsed.diagnostics`); a file with syntax errors is not checked further.
+fn analyze(parsed: &Parsed, path: &Path, mode: Mode, context: &CheckContext) -> anyhow::Result<Vec<Diagnostic>> {
+    if parsed.has_errors() {
+        return Ok(Vec::new());
+    }
+    let source = match mode {
+        Mode::Rules => SourceKind::Rules,
+        Mode::Script => script_source(path, context)?,
+    };
+    let found;
+    let lock = match &context.schema {
+        Some(lock) => Some(lock),
+        None => match SchemaLock::find_next_to(path) {
+            Some(lock_path) => {
+                found = SchemaLock::read(&lock_path)?;
+                Some(&found)
+            }
+            None => None,
+        },
+    };
+    Ok(replica_compiler::check(&parsed.file, &CheckOptions { source, lock }))
+}
+
+/// A bare script's direction and platform: from `--script`/`--platform`, or from a file
+/// name that says both, as Exalate exports do (`exalate-incoming-freshdesk.groovy`).
+fn script_source(path: &Path, context: &CheckContext) -> anyhow::Result<SourceKind> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let direction = match context.script {
+        Some(Direction::Outgoing) => Some(ast::Direction::Outgoing),
+        Some(Direction::Incoming) => Some(ast::Direction::Incoming),
+        None if name.contains("outgoing") => Some(ast::Direction::Outgoing),
+        None if name.contains("incoming") => Some(ast::Direction::Incoming),
+        None => None,
+    };
+    let platform = match context.platform {
+        Some(Platform::Freshdesk) => Some("freshdesk"),
+        Some(Platform::Freshservice) => Some("freshservice"),
+        None if name.contains("freshservice") => Some("freshservice"),
+        None if name.contains("freshdesk") => Some("freshdesk"),
+        None => None,
+    };
+    match (direction, platform) {
+        (Some(direction), Some(platform)) => Ok(SourceKind::Script { direction, platform: platform.to_string() }),
+        _ => bail!(
+            "`{}` is a bare script: say which script it is and where it runs with `--script outgoing|incoming --platform freshdesk|freshservice`",
+            path.display()
+        ),
+    }
 }
 
 fn report_human(report: &FileReport, tally: Tally, out: &Output) {

@@ -1,7 +1,7 @@
 //! `replica explain CODE`: the documentation page of a diagnostic code.
 
 use clap::Args;
-use replica_grammar::codes::{CodeDoc, SYNTAX_CODES};
+use replica_compiler::codes::{self, CodeDoc};
 
 use crate::output::{print_stdout, Output};
 use crate::Outcome;
@@ -17,9 +17,9 @@ pub struct ExplainArgs {
     pub list: bool,
 }
 
-/// Every documented code. The checker's table joins the syntax codes when it arrives.
+/// Every documented code: syntax, checks and trigger queries.
 fn all_codes() -> impl Iterator<Item = &'static CodeDoc> {
-    SYNTAX_CODES.iter()
+    codes::all()
 }
 
 fn lookup(code: &str) -> Option<&'static CodeDoc> {
