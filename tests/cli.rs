@@ -236,13 +236,14 @@ fn invalid_utf8_is_a_diagnostic() {
 fn groovy_files_are_bare_scripts() {
     let script = b"replica.summary = entity.summary\nreplica.status = entity.status\n";
     let (_dir, path) = temp_file("outgoing.groovy", script);
+    // The name says the direction but not the platform: the tool asks for it.
     let output = replica().arg("check").arg(&path).output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("--platform freshdesk|freshservice"), "{}", text(&output.stderr));
+    // A name that says both, as Exalate exports do, is enough.
+    let (_dir2, named) = temp_file("exalate-outgoing-freshdesk.groovy", script);
+    let output = replica().arg("check").arg(&named).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
     let output = replica()
         .args(["check", "--script", "outgoing", "--platform", "freshdesk"])
         .arg(&path)
