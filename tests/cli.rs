@@ -261,7 +261,7 @@ fn groovy_files_are_bare_scripts() {
     let output = replica().arg("check").arg(&sync).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let output = replica()
-        .args(["check", "--script", "outgoing"])
+        .args(["check", "--script", "outgoing", "--platform", "freshdesk"])
         .arg(&sync)
         .output()
         .unwrap();
