@@ -22,7 +22,7 @@ const KNOWN_CLASSES: &[&str] = &[
 ];
 
 /// Classes a script must not touch: processes, files, network, threads, reflection.
-const FORBIDDEN_CLASSES: &[(&str, &str)] = &[
+pub(crate) const FORBIDDEN_CLASSES: &[(&str, &str)] = &[
     ("System", "reads the environment or stops the process"),
     ("Runtime", "runs processes"),
     ("ProcessBuilder", "runs processes"),
@@ -320,13 +320,20 @@ impl Checker<'_> {
             return Value::any();
         }
         let candidates = self.visible_names();
+        let close = suggest::did_you_mean(name, candidates.iter().map(String::as_str)).map(str::to_string);
+        if close.is_none() && name.starts_with(char::is_uppercase) {
+            // An unknown capitalised name is a Java class the script expects to exist.
+            self.report(
+                Diagnostic::error(codes::NOT_SUPPORTED, format!("the class `{name}` is not supported"))
+                    .with_primary(span, "not a class Replica scripts can use")
+                    .with_help("scripts reach the outside world only through the helpers; a helper class defined in the script works too"),
+            );
+            return Value::any();
+        }
         let mut diagnostic = Diagnostic::error(codes::UNKNOWN_NAME, format!("cannot find `{name}` here"))
             .with_primary(span, "not a variable, function or script name");
-        diagnostic = match suggest::did_you_mean(name, candidates.iter().map(String::as_str)) {
+        diagnostic = match close {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-            None if name.starts_with(char::is_uppercase) => diagnostic.with_help(format!(
-                "`{name}` is not a class Replica scripts can use; scripts reach the outside world only through the helpers"
-            )),
             None => diagnostic.with_help(format!("declare it first: `def {name} = …`")),
         };
         self.report(diagnostic);

@@ -163,9 +163,19 @@ impl<'a> Checker<'a> {
         for item in &file.items {
             match &item.kind {
                 ItemKind::Trigger { entity, query, query_span } => self.trigger(entity, query, *query_span),
-                ItemKind::Import { annotations, .. } | ItemKind::Package { annotations, .. } => {
-                    self.annotations(annotations)
+                ItemKind::Import { annotations, name, .. } => {
+                    self.annotations(annotations);
+                    let path = name.dotted();
+                    let forbidden = expr::FORBIDDEN_CLASSES.iter().find(|(class, _)| {
+                        path.rsplit('.').next() == Some(class) || path.starts_with("java.io") || path.starts_with("java.net")
+                    });
+                    if let Some((_, why)) = forbidden {
+                        self.not_supported(name.span, &format!("importing `{path}`"), why);
+                    } else if path.starts_with("java.io") || path.starts_with("java.net") || path.starts_with("java.nio") {
+                        self.not_supported(name.span, &format!("importing `{path}`"), "reads files or opens connections");
+                    }
                 }
+                ItemKind::Package { annotations, .. } => self.annotations(annotations),
                 _ => {}
             }
         }
