@@ -126,7 +126,9 @@ fn custom_field_type(kind: &str) -> Option<(Type, FieldKind)> {
         "checkbox" | "custom_checkbox" => (Type::Bool, FieldKind::Boolean),
         "date" | "custom_date" => (Type::Date, FieldKind::Date),
         "date_time" | "custom_date_time" => (Type::DateTime, FieldKind::DateTime),
-        "multi_select" | "custom_multi_select_dropdown" => (Type::List(Box::new(Type::String)), FieldKind::String),
+        "multi_select" | "custom_multi_select_dropdown" => {
+            (Type::List(Box::new(Type::String)), FieldKind::String)
+        }
         _ => return None,
     })
 }
@@ -134,10 +136,8 @@ fn custom_field_type(kind: &str) -> Option<(Type, FieldKind)> {
 impl SchemaLock {
     /// Parses and validates a lock file's text.
     pub fn from_json(text: &str) -> Result<SchemaLock, LockError> {
-        let lock: SchemaLock = serde_json::from_str(text).map_err(|e| LockError {
-            path: None,
-            message: format!("not a valid schema lock: {e}"),
-        })?;
+        let lock: SchemaLock = serde_json::from_str(text)
+            .map_err(|e| LockError { path: None, message: format!("not a valid schema lock: {e}") })?;
         if lock.version != 1 {
             return Err(LockError {
                 path: None,
@@ -243,9 +243,10 @@ mod tests {
     fn bad_locks_say_what_is_wrong() {
         let unknown_platform = SchemaLock::from_json(r#"{"platform": "jira"}"#).unwrap_err();
         assert!(unknown_platform.message.contains("unknown platform `jira`"), "{unknown_platform}");
-        let bad_type =
-            SchemaLock::from_json(r#"{"platform": "freshdesk", "custom_fields": [{"name": "cf_x", "type": "blob"}]}"#)
-                .unwrap_err();
+        let bad_type = SchemaLock::from_json(
+            r#"{"platform": "freshdesk", "custom_fields": [{"name": "cf_x", "type": "blob"}]}"#,
+        )
+        .unwrap_err();
         assert!(bad_type.message.contains("unknown type `blob`"), "{bad_type}");
         let typo = SchemaLock::from_json(r#"{"platform": "freshdesk", "custom_feilds": []}"#).unwrap_err();
         assert!(typo.message.contains("custom_feilds"), "{typo}");

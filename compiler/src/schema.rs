@@ -320,11 +320,8 @@ pub fn load(common: &str, platforms: &[&str]) -> Result<Schema, String> {
     for text in platforms {
         let raw: RawPlatform = serde_json::from_str(text).map_err(|e| format!("platform data: {e}"))?;
         let ticket: Vec<Field> = raw.ticket.into_iter().map(Field::from).collect();
-        let sources = ticket
-            .iter()
-            .find(|f| f.name == "source")
-            .and_then(|f| f.codes.clone())
-            .unwrap_or_default();
+        let sources =
+            ticket.iter().find(|f| f.name == "source").and_then(|f| f.codes.clone()).unwrap_or_default();
         let mut search = Vec::new();
         for field in raw.search.fields {
             let codes = match field.codes {
@@ -425,7 +422,10 @@ mod tests {
         let freshdesk = schema.platform("freshdesk").unwrap();
         assert!(freshdesk.ticket_field("created_at").unwrap().read_only);
         assert_eq!(freshdesk.status_names()[5], "Waiting on Third Party");
-        assert!(freshdesk.search.iter().any(|f| f.name == "agent_id" && f.ticket_attribute == "responder_id"));
+        assert!(freshdesk
+            .search
+            .iter()
+            .any(|f| f.name == "agent_id" && f.ticket_attribute == "responder_id"));
         let freshservice = schema.platform("freshservice").unwrap();
         assert_eq!(freshservice.ticket_types, ["Incident", "Service Request"]);
         assert!(freshservice.ticket_field("urgency").unwrap().codes.is_some());
@@ -467,7 +467,12 @@ mod tests {
         for helper in schema().helpers.values() {
             for method in &helper.methods {
                 assert!(!method.doc.is_empty(), "{}.{} has no doc", helper.name, method.name);
-                assert!(method.example.contains(&method.name), "{}.{}: example does not use it", helper.name, method.name);
+                assert!(
+                    method.example.contains(&method.name),
+                    "{}.{}: example does not use it",
+                    helper.name,
+                    method.name
+                );
             }
         }
     }

@@ -71,8 +71,12 @@ impl Type {
             "String" | "GString" | "CharSequence" | "char" | "Character" => Type::String,
             "Date" | "LocalDate" => Type::Date,
             "DateTime" | "Timestamp" | "ZonedDateTime" | "Instant" => Type::DateTime,
-            "List" | "ArrayList" | "Collection" | "Set" | "HashSet" | "Iterable" => Type::List(Box::new(Type::Any)),
-            "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" => Type::Map(Box::new(Type::Any), Box::new(Type::Any)),
+            "List" | "ArrayList" | "Collection" | "Set" | "HashSet" | "Iterable" => {
+                Type::List(Box::new(Type::Any))
+            }
+            "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" => {
+                Type::Map(Box::new(Type::Any), Box::new(Type::Any))
+            }
             "Range" | "IntRange" => Type::Range,
             "Closure" => Type::Closure,
             "Pattern" => Type::Regex,

@@ -350,7 +350,10 @@ pub enum StmtKind {
     },
     Block(Block),
     /// `synchronized (lock) { … }`
-    Synchronized { lock: Expr, body: Block },
+    Synchronized {
+        lock: Expr,
+        body: Block,
+    },
     /// `label: statement`
     Labeled {
         label: Ident,

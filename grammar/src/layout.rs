@@ -595,18 +595,7 @@ impl Layout {
             return i + 1;
         }
         match tok {
-            Tok::KwDef
-            | Tok::KwAbstract
-            | Tok::KwFinal
-            | Tok::KwNative
-            | Tok::KwPrivate
-            | Tok::KwProtected
-            | Tok::KwPublic
-            | Tok::KwStatic
-            | Tok::KwStrictfp
-            | Tok::KwSynchronized
-            | Tok::KwTransient
-            | Tok::KwVolatile => {
+            tok if tok.is_modifier() || tok == Tok::KwDef => {
                 let static_initializer = tok == Tok::KwStatic
                     && self.top() == Some(Ctx::ClassBody)
                     && self.tok(i + 1) == Some(&Tok::LBrace);
@@ -695,7 +684,7 @@ impl Layout {
                 let generic = match self.last() {
                     Some(Tok::Ident(name)) => starts_uppercase(name),
                     Some(Tok::Dot) => true,
-                    Some(prev) => is_modifier(prev) || *prev == Tok::KwDef,
+                    Some(prev) => prev.is_modifier() || *prev == Tok::KwDef,
                     None => false,
                 };
                 if generic && self.scan_type_args(i).is_some() {
@@ -1071,7 +1060,8 @@ impl Layout {
                 Tok::Semi if depth == 0 => return false,
                 // Newlines before the first parameter, or after a `,`, do not end the list.
                 Tok::Newline
-                    if depth == 0 && !matches!(self.raw[k - 1].1, Tok::Comma | Tok::Newline | Tok::LBrace) =>
+                    if depth == 0
+                        && !matches!(self.raw[k - 1].1, Tok::Comma | Tok::Newline | Tok::LBrace) =>
                 {
                     return false;
                 }
@@ -1170,29 +1160,9 @@ fn keeps_expectation(tok: &Tok, expect: Expect) -> bool {
 fn continues_after(tok: &Tok, in_import: bool) -> bool {
     match tok {
         Tok::Star => !in_import,
+        tok if tok.is_binary_operator() => true,
         Tok::Plus
         | Tok::Minus
-        | Tok::Slash
-        | Tok::Percent
-        | Tok::StarStar
-        | Tok::EqEq
-        | Tok::NotEq
-        | Tok::Identical
-        | Tok::NotIdentical
-        | Tok::Lt
-        | Tok::Gt
-        | Tok::GtJoined
-        | Tok::Le
-        | Tok::Ge
-        | Tok::Spaceship
-        | Tok::Find
-        | Tok::Match
-        | Tok::AndAnd
-        | Tok::OrOr
-        | Tok::Amp
-        | Tok::Pipe
-        | Tok::Caret
-        | Tok::Shl
         | Tok::Assign
         | Tok::PlusAssign
         | Tok::MinusAssign
@@ -1219,11 +1189,6 @@ fn continues_after(tok: &Tok, in_import: bool) -> bool {
         | Tok::Elvis
         | Tok::DotDot
         | Tok::DotDotLt
-        | Tok::KwIn
-        | Tok::NotIn
-        | Tok::KwInstanceof
-        | Tok::NotInstanceof
-        | Tok::KwAs
         | Tok::Not
         | Tok::Tilde
         | Tok::At
@@ -1271,22 +1236,5 @@ fn is_primitive(name: &str) -> bool {
     matches!(
         name,
         "int" | "long" | "short" | "byte" | "char" | "boolean" | "float" | "double" | "void" | "var"
-    )
-}
-
-fn is_modifier(tok: &Tok) -> bool {
-    matches!(
-        tok,
-        Tok::KwAbstract
-            | Tok::KwFinal
-            | Tok::KwNative
-            | Tok::KwPrivate
-            | Tok::KwProtected
-            | Tok::KwPublic
-            | Tok::KwStatic
-            | Tok::KwStrictfp
-            | Tok::KwSynchronized
-            | Tok::KwTransient
-            | Tok::KwVolatile
     )
 }

@@ -262,17 +262,7 @@ impl<'s> Builder<'s> {
         (name, params, throws, body): (Ident, Vec<Param>, Vec<Type>, Option<Block>),
         span: Span,
     ) -> Function {
-        Function {
-            annotations,
-            modifiers,
-            type_params,
-            return_type,
-            name,
-            params,
-            throws,
-            body,
-            span,
-        }
+        Function { annotations, modifiers, type_params, return_type, name, params, throws, body, span }
     }
 
     /// A method named like its class, without a return type or `def`, is a constructor
@@ -381,34 +371,7 @@ fn part_span(part: &TemplatePart) -> Span {
 }
 
 fn is_binary_operator(tok: &Tok) -> bool {
-    matches!(
-        tok,
-        Tok::AndAnd
-            | Tok::OrOr
-            | Tok::Star
-            | Tok::Slash
-            | Tok::Percent
-            | Tok::StarStar
-            | Tok::EqEq
-            | Tok::NotEq
-            | Tok::Identical
-            | Tok::NotIdentical
-            | Tok::Le
-            | Tok::Ge
-            | Tok::Lt
-            | Tok::Gt
-            | Tok::Spaceship
-            | Tok::Find
-            | Tok::Match
-            | Tok::Amp
-            | Tok::Pipe
-            | Tok::Caret
-            | Tok::Shl
-            | Tok::Assign
-            | Tok::KwIn
-            | Tok::KwInstanceof
-            | Tok::KwAs
-    )
+    tok.is_binary_operator() || matches!(tok, Tok::Assign)
 }
 
 /// Turns lalrpop's list of terminal names into words: "an expression", "`)` or `,`".

@@ -379,6 +379,58 @@ impl Tok {
         )
     }
 
+    /// Operators that stand between two operands (and so cannot start a line).
+    pub fn is_binary_operator(&self) -> bool {
+        matches!(
+            self,
+            Tok::Star
+                | Tok::Slash
+                | Tok::Percent
+                | Tok::StarStar
+                | Tok::EqEq
+                | Tok::NotEq
+                | Tok::Identical
+                | Tok::NotIdentical
+                | Tok::Lt
+                | Tok::Gt
+                | Tok::GtJoined
+                | Tok::Le
+                | Tok::Ge
+                | Tok::Spaceship
+                | Tok::Find
+                | Tok::Match
+                | Tok::AndAnd
+                | Tok::OrOr
+                | Tok::Amp
+                | Tok::Pipe
+                | Tok::Caret
+                | Tok::Shl
+                | Tok::KwIn
+                | Tok::NotIn
+                | Tok::KwInstanceof
+                | Tok::NotInstanceof
+                | Tok::KwAs
+        )
+    }
+
+    /// Declaration modifiers (`def` is not one: it also stands alone as a type).
+    pub fn is_modifier(&self) -> bool {
+        matches!(
+            self,
+            Tok::KwAbstract
+                | Tok::KwFinal
+                | Tok::KwNative
+                | Tok::KwPrivate
+                | Tok::KwProtected
+                | Tok::KwPublic
+                | Tok::KwStatic
+                | Tok::KwStrictfp
+                | Tok::KwSynchronized
+                | Tok::KwTransient
+                | Tok::KwVolatile
+        )
+    }
+
     /// A short human description used in "expected …, found …" messages.
     pub fn describe(&self) -> String {
         match self {

@@ -126,7 +126,12 @@ fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport>
 
 /// The semantic check of a parsed file. Returns only the checker's diagnostics (the syntax
 /// ones are in `parsed.diagnostics`); a file with syntax errors is not checked further.
-fn analyze(parsed: &Parsed, path: &Path, mode: Mode, context: &CheckContext) -> anyhow::Result<Vec<Diagnostic>> {
+fn analyze(
+    parsed: &Parsed,
+    path: &Path,
+    mode: Mode,
+    context: &CheckContext,
+) -> anyhow::Result<Vec<Diagnostic>> {
     if parsed.has_errors() {
         return Ok(Vec::new());
     }

@@ -12,13 +12,62 @@ use crate::types::Type;
 
 /// Java and Groovy classes a script may name (static calls, `new`, `instanceof`, casts).
 const KNOWN_CLASSES: &[&str] = &[
-    "String", "Integer", "Long", "Double", "Float", "BigDecimal", "BigInteger", "Boolean", "Math", "Character",
-    "Object", "Number", "List", "ArrayList", "LinkedList", "Map", "HashMap", "LinkedHashMap", "TreeMap", "Set",
-    "HashSet", "LinkedHashSet", "Collection", "Collections", "Arrays", "Objects", "StringBuilder", "Date",
-    "JsonOutput", "JsonSlurper", "Exception", "RuntimeException", "IllegalStateException",
-    "IllegalArgumentException", "NullPointerException", "IssueTrackerException", "Pattern", "Matcher",
-    "TimeUnit", "UUID", "Closure", "Iterable", "CharSequence", "GString", "Void", "int", "long", "double",
-    "float", "boolean", "char", "short", "byte", "void", "var", "def",
+    "String",
+    "Integer",
+    "Long",
+    "Double",
+    "Float",
+    "BigDecimal",
+    "BigInteger",
+    "Boolean",
+    "Math",
+    "Character",
+    "Object",
+    "Number",
+    "List",
+    "ArrayList",
+    "LinkedList",
+    "Map",
+    "HashMap",
+    "LinkedHashMap",
+    "TreeMap",
+    "Set",
+    "HashSet",
+    "LinkedHashSet",
+    "Collection",
+    "Collections",
+    "Arrays",
+    "Objects",
+    "StringBuilder",
+    "Date",
+    "JsonOutput",
+    "JsonSlurper",
+    "Exception",
+    "RuntimeException",
+    "IllegalStateException",
+    "IllegalArgumentException",
+    "NullPointerException",
+    "IssueTrackerException",
+    "Pattern",
+    "Matcher",
+    "TimeUnit",
+    "UUID",
+    "Closure",
+    "Iterable",
+    "CharSequence",
+    "GString",
+    "Void",
+    "int",
+    "long",
+    "double",
+    "float",
+    "boolean",
+    "char",
+    "short",
+    "byte",
+    "void",
+    "var",
+    "def",
 ];
 
 /// Classes a script must not touch: processes, files, network, threads, reflection.
@@ -105,7 +154,7 @@ impl Checker<'_> {
             ExprKind::Name(name) => self.name(name, span),
             ExprKind::This | ExprKind::Super => Value::any(),
             ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Property { target, name, nav } => self.property(target, name, *nav, span),
+            ExprKind::Property { target, name, nav } => self.property(target, name, *nav),
             ExprKind::MethodPointer { target, .. } => {
                 self.expr(target);
                 Value::of(Type::Closure)
@@ -231,10 +280,13 @@ impl Checker<'_> {
                 if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
                     let first = *first;
                     self.report(
-                        Diagnostic::warning(codes::DUPLICATE_KEY, format!("duplicate key \"{key}\" in map literal"))
-                            .with_primary(key_span, "this entry replaces the earlier one")
-                            .with_secondary(first, "the key is first used here")
-                            .with_help("remove one of the two entries, or fix the key's spelling"),
+                        Diagnostic::warning(
+                            codes::DUPLICATE_KEY,
+                            format!("duplicate key \"{key}\" in map literal"),
+                        )
+                        .with_primary(key_span, "this entry replaces the earlier one")
+                        .with_secondary(first, "the key is first used here")
+                        .with_help("remove one of the two entries, or fix the key's spelling"),
                     );
                 } else {
                     seen.push((key, key_span));
@@ -270,7 +322,12 @@ impl Checker<'_> {
             BinaryOp::Div if a.ty.is_numeric() && b.ty.is_numeric() => Type::Decimal,
             BinaryOp::Div => Type::Any,
             BinaryOp::Shl if matches!(x, Type::List(_)) => x.clone(),
-            BinaryOp::Shl | BinaryOp::Shr | BinaryOp::UShr | BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor => {
+            BinaryOp::Shl
+            | BinaryOp::Shr
+            | BinaryOp::UShr
+            | BinaryOp::BitAnd
+            | BinaryOp::BitOr
+            | BinaryOp::BitXor => {
                 if matches!((x, y), (Type::Int, Type::Int)) {
                     Type::Int
                 } else {
@@ -390,7 +447,10 @@ impl Checker<'_> {
         if self.classes.contains_key(&simple) || self.is_class_name(&simple) {
             return;
         }
-        if name.starts_with("com.exalate.") || name.starts_with("java.util.") || name.starts_with("java.lang.") {
+        if name.starts_with("com.exalate.")
+            || name.starts_with("java.util.")
+            || name.starts_with("java.lang.")
+        {
             return;
         }
         self.report(
@@ -410,10 +470,9 @@ impl Checker<'_> {
 
     // ------------------------------------------------------------------ properties
 
-    fn property(&mut self, target: &Expr, name: &PropertyName, nav: Navigation, span: Span) -> Value {
-        if let Some(path) = self.class_path(target) {
+    fn property(&mut self, target: &Expr, name: &PropertyName, nav: Navigation) -> Value {
+        if self.class_path(target).is_some() {
             // `groovy.json.JsonOutput`, `Math.PI`: a static member of a class.
-            let _ = path;
             return Value::any();
         }
         let target_value = self.expr(target);
@@ -428,7 +487,7 @@ impl Checker<'_> {
             self.not_supported(name.span(), &format!("`.{field}`"), &format!("is {kind}"));
             return Value::any();
         }
-        let value = self.read_field(&target_value.ty, field, name.span(), span);
+        let value = self.read_field(&target_value.ty, field, name.span());
         if nav == Navigation::Spread {
             return Value::of(Type::List(Box::new(value.ty)));
         }
@@ -437,14 +496,17 @@ impl Checker<'_> {
 
     /// Reports `.name` on a value a helper may have returned as null.
     fn null_check(&mut self, target: &Value, nav: Navigation, target_span: Span, name: &PropertyName) {
-        let (Navigation::Normal | Navigation::Attribute, Some(source)) = (nav, &target.flow.null_source) else {
+        let (Navigation::Normal | Navigation::Attribute, Some(source)) = (nav, &target.flow.null_source)
+        else {
             return;
         };
         let member = name.as_static().unwrap_or("…").to_string();
         self.report(
             Diagnostic::warning(codes::POSSIBLY_NULL, format!("{source}; `.{member}` may fail"))
                 .with_primary(target_span, "this may be null")
-                .with_help(format!("use `?.{member}`, give a default with `?:`, or check it with `if (…)` first")),
+                .with_help(format!(
+                    "use `?.{member}`, give a default with `?:`, or check it with `if (…)` first"
+                )),
         );
     }
 
@@ -467,7 +529,10 @@ impl Checker<'_> {
         }
         parts.reverse();
         let root = &parts[0];
-        if self.lookup(root).is_some() || GLOBALS.contains(&root.as_str()) || self.functions.contains_key(root) {
+        if self.lookup(root).is_some()
+            || GLOBALS.contains(&root.as_str())
+            || self.functions.contains_key(root)
+        {
             return None;
         }
         let last = parts.last().expect("at least one part");
@@ -484,10 +549,10 @@ impl Checker<'_> {
     }
 
     /// The value of `target.field`, reporting unknown fields.
-    pub fn read_field(&mut self, target: &Type, field: &str, field_span: Span, whole: Span) -> Value {
+    pub fn read_field(&mut self, target: &Type, field: &str, field_span: Span) -> Value {
         match target.non_null() {
             Type::Ticket => match self.ticket_field(field) {
-                Some(f) => self.field_value(&f, None),
+                Some(f) => Value::of(f.ty.non_null().clone()),
                 None => {
                     self.unknown_field(field, field_span, target);
                     Value::any()
@@ -516,15 +581,11 @@ impl Checker<'_> {
             Type::Map(_, value) => Value::of((**value).clone()),
             // `list.name` collects `name` from every element (Groovy's implicit spread).
             Type::List(item) => {
-                let inner = self.read_field(item, field, field_span, whole);
+                let inner = self.read_field(item, field, field_span);
                 Value::of(Type::List(Box::new(inner.ty)))
             }
             _ => Value::any(),
         }
-    }
-
-    fn field_value(&self, field: &Field, _span: Option<Span>) -> Value {
-        Value::of(field.ty.non_null().clone())
     }
 
     /// A ticket field: the Exalate name first, then the REST attribute.
@@ -551,19 +612,25 @@ impl Checker<'_> {
             ),
             Type::Object(object) => (
                 format!("a {object}"),
-                self.schema.objects.get(object).map(|o| o.fields.iter().map(|f| f.name.clone()).collect()).unwrap_or_default(),
+                self.schema
+                    .objects
+                    .get(object)
+                    .map(|o| o.fields.iter().map(|f| f.name.clone()).collect())
+                    .unwrap_or_default(),
                 None,
             ),
             other => (other.describe(), Vec::new(), None),
         };
-        let mut diagnostic = Diagnostic::error(codes::UNKNOWN_FIELD, format!("unknown field `{field}` on {owner}"))
-            .with_primary(span, format!("{owner} has no field `{field}`"));
+        let mut diagnostic =
+            Diagnostic::error(codes::UNKNOWN_FIELD, format!("unknown field `{field}` on {owner}"))
+                .with_primary(span, format!("{owner} has no field `{field}`"));
         match suggest::did_you_mean(field, candidates.iter().map(String::as_str)) {
             Some(close) => diagnostic = diagnostic.with_help(format!("did you mean `{close}`?")),
             None => {
                 let names: Vec<&str> = candidates.iter().map(String::as_str).collect();
                 if !names.is_empty() {
-                    diagnostic = diagnostic.with_note(format!("the fields are {}", suggest::list(&names, 12)));
+                    diagnostic =
+                        diagnostic.with_note(format!("the fields are {}", suggest::list(&names, 12)));
                 }
                 if let Some(help) = extra_help {
                     diagnostic = diagnostic.with_help(help);
@@ -720,11 +787,16 @@ impl Checker<'_> {
                 (info.required, info.total, info.varargs, info.return_type.clone(), info.span);
             let given = values.len();
             if given < required || (given > total && !varargs) {
-                let expected = if required == total { format!("{total}") } else { format!("{required} to {total}") };
+                let expected =
+                    if required == total { format!("{total}") } else { format!("{required} to {total}") };
                 self.report(
                     Diagnostic::error(
                         codes::ARGUMENT_COUNT,
-                        format!("`{name}` takes {expected} argument{}, but {given} {} given", plural(total), were(given)),
+                        format!(
+                            "`{name}` takes {expected} argument{}, but {given} {} given",
+                            plural(total),
+                            were(given)
+                        ),
                     )
                     .with_primary(span, format!("{given} argument{} here", plural(given)))
                     .with_secondary(defined, "the function is defined here"),
@@ -750,8 +822,17 @@ impl Checker<'_> {
         Value::any()
     }
 
-    fn helper_call(&mut self, helper: &str, method_name: &str, name_span: Span, args: &[Arg], span: Span) -> Value {
-        let Some(method) = self.schema.helper(helper).and_then(|h| h.methods.iter().find(|m| m.name == method_name)) else {
+    fn helper_call(
+        &mut self,
+        helper: &str,
+        method_name: &str,
+        name_span: Span,
+        args: &[Arg],
+        span: Span,
+    ) -> Value {
+        let Some(method) =
+            self.schema.helper(helper).and_then(|h| h.methods.iter().find(|m| m.name == method_name))
+        else {
             self.args(args, None);
             self.unknown_method(helper, method_name, name_span);
             return Value::any();
@@ -789,7 +870,13 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::error(
                         codes::ARGUMENT_TYPE,
-                        format!("`{}` expects {} for `{}`, found {}", method.name, param.ty.describe(), param.name, value.ty.describe()),
+                        format!(
+                            "`{}` expects {} for `{}`, found {}",
+                            method.name,
+                            param.ty.describe(),
+                            param.name,
+                            value.ty.describe()
+                        ),
                     )
                     .with_primary(*arg_span, format!("this is {}", value.ty.describe()))
                     .with_note(format!("signature: {helper}.{}", method.signature()))
@@ -874,7 +961,9 @@ pub(crate) fn type_text(ty: &Type_) -> String {
         return "List".to_string();
     }
     match (base.as_str(), ty.args.as_slice()) {
-        ("List" | "ArrayList" | "Collection" | "Set", [TypeArg::Type(item)]) => format!("List<{}>", type_text(item)),
+        ("List" | "ArrayList" | "Collection" | "Set", [TypeArg::Type(item)]) => {
+            format!("List<{}>", type_text(item))
+        }
         ("Map" | "HashMap" | "LinkedHashMap", [TypeArg::Type(key), TypeArg::Type(value)]) => {
             format!("Map<{},{}>", type_text(key), type_text(value))
         }
@@ -917,7 +1006,9 @@ fn argument_fits(value: &Type, param: &Type) -> bool {
         return true;
     }
     match param {
-        Type::String => !matches!(value, Type::List(_) | Type::Map(_, _) | Type::Closure | Type::Ticket | Type::Replica),
+        Type::String => {
+            !matches!(value, Type::List(_) | Type::Map(_, _) | Type::Closure | Type::Ticket | Type::Replica)
+        }
         Type::List(_) => matches!(value, Type::List(_) | Type::Range),
         Type::Closure => matches!(value, Type::Closure),
         Type::Ticket => matches!(value, Type::Ticket),
@@ -942,10 +1033,12 @@ fn static_call(path: &str, method: &str) -> Value {
 fn string_method(method: &str) -> Value {
     Value::of(match method {
         "trim" | "toLowerCase" | "toUpperCase" | "replace" | "replaceAll" | "replaceFirst" | "substring"
-        | "capitalize" | "uncapitalize" | "reverse" | "toString" | "padLeft" | "padRight" | "center" | "strip"
-        | "plus" | "multiply" | "take" | "drop" | "stripIndent" | "normalize" | "denormalize" | "minus"
-        | "concat" | "trimLeading" | "trimTrailing" | "format" | "join" | "getAt" => Type::String,
-        "split" | "tokenize" | "readLines" | "toList" | "collect" | "findAll" => Type::List(Box::new(Type::String)),
+        | "capitalize" | "uncapitalize" | "reverse" | "toString" | "padLeft" | "padRight" | "center"
+        | "strip" | "plus" | "multiply" | "take" | "drop" | "stripIndent" | "normalize" | "denormalize"
+        | "minus" | "concat" | "trimLeading" | "trimTrailing" | "format" | "join" | "getAt" => Type::String,
+        "split" | "tokenize" | "readLines" | "toList" | "collect" | "findAll" => {
+            Type::List(Box::new(Type::String))
+        }
         "size" | "length" | "indexOf" | "lastIndexOf" | "toInteger" | "toLong" | "compareTo" | "count"
         | "hashCode" => Type::Int,
         "contains" | "startsWith" | "endsWith" | "isEmpty" | "equals" | "equalsIgnoreCase" | "matches"
@@ -958,17 +1051,22 @@ fn string_method(method: &str) -> Value {
 
 fn list_method(item: &Type, method: &str) -> Value {
     Value::of(match method {
-        "findAll" | "unique" | "sort" | "reverse" | "plus" | "minus" | "take" | "drop" | "toList" | "asList"
-        | "subList" | "each" | "eachWithIndex" | "toSorted" | "toUnique" | "tail" | "init" | "takeWhile"
-        | "dropWhile" | "leftShift" | "intersect" | "asImmutable" | "toSet" => Type::List(Box::new(item.clone())),
-        "find" | "first" | "last" | "head" | "get" | "getAt" | "min" | "max" | "remove" | "pop" => item.clone(),
-        "any" | "every" | "contains" | "containsAll" | "isEmpty" | "add" | "addAll" | "removeAll" | "equals" => {
-            Type::Bool
+        "findAll" | "unique" | "sort" | "reverse" | "plus" | "minus" | "take" | "drop" | "toList"
+        | "asList" | "subList" | "each" | "eachWithIndex" | "toSorted" | "toUnique" | "tail" | "init"
+        | "takeWhile" | "dropWhile" | "leftShift" | "intersect" | "asImmutable" | "toSet" => {
+            Type::List(Box::new(item.clone()))
         }
+        "find" | "first" | "last" | "head" | "get" | "getAt" | "min" | "max" | "remove" | "pop" => {
+            item.clone()
+        }
+        "any" | "every" | "contains" | "containsAll" | "isEmpty" | "add" | "addAll" | "removeAll"
+        | "equals" => Type::Bool,
         "size" | "indexOf" | "lastIndexOf" | "count" | "findIndexOf" => Type::Int,
         "join" | "toString" => Type::String,
         "collect" | "collectMany" | "flatten" | "grep" => Type::List(Box::new(Type::Any)),
-        "groupBy" | "collectEntries" | "countBy" | "indexed" => Type::Map(Box::new(Type::Any), Box::new(Type::Any)),
+        "groupBy" | "collectEntries" | "countBy" | "indexed" => {
+            Type::Map(Box::new(Type::Any), Box::new(Type::Any))
+        }
         _ => Type::Any,
     })
 }

@@ -167,12 +167,21 @@ impl<'a> Checker<'a> {
                     self.annotations(annotations);
                     let path = name.dotted();
                     let forbidden = expr::FORBIDDEN_CLASSES.iter().find(|(class, _)| {
-                        path.rsplit('.').next() == Some(class) || path.starts_with("java.io") || path.starts_with("java.net")
+                        path.rsplit('.').next() == Some(class)
+                            || path.starts_with("java.io")
+                            || path.starts_with("java.net")
                     });
                     if let Some((_, why)) = forbidden {
                         self.not_supported(name.span, &format!("importing `{path}`"), why);
-                    } else if path.starts_with("java.io") || path.starts_with("java.net") || path.starts_with("java.nio") {
-                        self.not_supported(name.span, &format!("importing `{path}`"), "reads files or opens connections");
+                    } else if path.starts_with("java.io")
+                        || path.starts_with("java.net")
+                        || path.starts_with("java.nio")
+                    {
+                        self.not_supported(
+                            name.span,
+                            &format!("importing `{path}`"),
+                            "reads files or opens connections",
+                        );
                     }
                 }
                 ItemKind::Package { annotations, .. } => self.annotations(annotations),
@@ -234,14 +243,18 @@ impl<'a> Checker<'a> {
                         self.duplicate(&function.name, previous_span, "function");
                         continue;
                     }
-                    let required = function.params.iter().filter(|p| p.default.is_none() && !p.varargs).count();
+                    let required =
+                        function.params.iter().filter(|p| p.default.is_none() && !p.varargs).count();
                     self.functions.insert(
                         function.name.name.clone(),
                         FunctionInfo {
                             required,
                             total: function.params.len(),
                             varargs: function.params.iter().any(|p| p.varargs),
-                            return_type: function.return_type.as_ref().map_or(Type::Any, |t| Type::parse(&t.name.dotted())),
+                            return_type: function
+                                .return_type
+                                .as_ref()
+                                .map_or(Type::Any, |t| Type::parse(&t.name.dotted())),
                             span: function.name.span,
                         },
                     );
@@ -255,7 +268,10 @@ impl<'a> Checker<'a> {
                     self.classes.insert(class.name.name.clone(), class.name.span);
                 }
                 ItemKind::Import { name, alias, star: false, .. } => {
-                    let simple = alias.as_ref().map(|a| a.name.clone()).or_else(|| name.parts.last().map(|p| p.name.clone()));
+                    let simple = alias
+                        .as_ref()
+                        .map(|a| a.name.clone())
+                        .or_else(|| name.parts.last().map(|p| p.name.clone()));
                     if let Some(simple) = simple {
                         self.imports.insert(simple, name.dotted());
                     }
@@ -267,10 +283,13 @@ impl<'a> Checker<'a> {
 
     fn duplicate(&mut self, name: &Ident, previous: Span, what: &str) {
         self.report(
-            Diagnostic::error(codes::DUPLICATE_DEFINITION, format!("the {what} `{}` is defined twice", name.name))
-                .with_primary(name.span, "defined again here")
-                .with_secondary(previous, "first defined here")
-                .with_help(format!("rename one of them or remove the extra {what}")),
+            Diagnostic::error(
+                codes::DUPLICATE_DEFINITION,
+                format!("the {what} `{}` is defined twice", name.name),
+            )
+            .with_primary(name.span, "defined again here")
+            .with_secondary(previous, "first defined here")
+            .with_help(format!("rename one of them or remove the extra {what}")),
         );
     }
 
@@ -287,10 +306,13 @@ impl<'a> Checker<'a> {
                     Some(first) => {
                         let first = *first;
                         self.report(
-                            Diagnostic::error(codes::DUPLICATE_DEFINITION, format!("a second `{word}` block"))
-                                .with_primary(head, "defined again here")
-                                .with_secondary(first, "the first one is here")
-                                .with_help(format!("merge the two `{word}` blocks into one")),
+                            Diagnostic::error(
+                                codes::DUPLICATE_DEFINITION,
+                                format!("a second `{word}` block"),
+                            )
+                            .with_primary(head, "defined again here")
+                            .with_secondary(first, "the first one is here")
+                            .with_help(format!("merge the two `{word}` blocks into one")),
                         );
                     }
                     None => {
@@ -310,7 +332,10 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        let has_scripts = file.items.iter().any(|item| matches!(item.kind, ItemKind::Script { .. } | ItemKind::Trigger { .. }));
+        let has_scripts = file
+            .items
+            .iter()
+            .any(|item| matches!(item.kind, ItemKind::Script { .. } | ItemKind::Trigger { .. }));
         match lines.as_slice() {
             [] if has_scripts => {
                 let names = self.schema.platform_names().join("` or `platform ");
@@ -329,7 +354,9 @@ impl<'a> Checker<'a> {
                         Diagnostic::error(codes::PLATFORM, "the platform is given twice")
                             .with_primary(extra.span, "a second `platform` line")
                             .with_secondary(first_span, "the platform is first given here")
-                            .with_help("a `.sync` file describes one side of a connection: keep one `platform` line"),
+                            .with_help(
+                                "a `.sync` file describes one side of a connection: keep one `platform` line",
+                            ),
                     );
                 }
             }
@@ -347,7 +374,10 @@ impl<'a> Checker<'a> {
                         self.report(
                             Diagnostic::error(
                                 codes::PLATFORM,
-                                format!("the schema lock is for {}, but this file is for {}", lock.platform, platform.display_name),
+                                format!(
+                                    "the schema lock is for {}, but this file is for {}",
+                                    lock.platform, platform.display_name
+                                ),
                             )
                             .with_primary(span, "the platform of this file")
                             .with_help("use the lock pulled from this platform's instance (`--schema FILE`)"),
@@ -373,9 +403,10 @@ impl<'a> Checker<'a> {
 
     fn trigger(&mut self, entity: &Ident, text: &str, span: Span) {
         if entity.name != "ticket" {
-            let mut diagnostic = Diagnostic::error(codes::TRIGGER_ENTITY, format!("cannot trigger on `{}`", entity.name))
-                .with_primary(entity.span, "Replica syncs tickets")
-                .with_help("write `trigger ticket \"…\"`");
+            let mut diagnostic =
+                Diagnostic::error(codes::TRIGGER_ENTITY, format!("cannot trigger on `{}`", entity.name))
+                    .with_primary(entity.span, "Replica syncs tickets")
+                    .with_help("write `trigger ticket \"…\"`");
             if suggest::did_you_mean(&entity.name, ["ticket"]).is_some() {
                 diagnostic = diagnostic.with_help("did you mean `ticket`?");
             }
@@ -414,7 +445,9 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::error(codes::NOT_SUPPORTED, format!("`@{simple}` is not supported"))
                         .with_primary(annotation.span, "scripts cannot download libraries")
-                        .with_help("remove it: rules use the helpers and the Groovy methods Replica provides"),
+                        .with_help(
+                            "remove it: rules use the helpers and the Groovy methods Replica provides",
+                        ),
                 );
             }
         }
@@ -442,7 +475,9 @@ impl<'a> Checker<'a> {
                 for var in &decl.vars {
                     let value = match &var.init {
                         Some(init) => self.expr(init),
-                        None => Value::of(decl.ty.as_ref().map_or(Type::Any, |t| Type::parse(&t.name.dotted()))),
+                        None => {
+                            Value::of(decl.ty.as_ref().map_or(Type::Any, |t| Type::parse(&t.name.dotted())))
+                        }
                     };
                     self.declare(&var.name, value, false);
                 }
@@ -516,7 +551,10 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::warning(codes::UNUSED_VARIABLE, format!("unused variable `{}`", var.name))
                         .with_primary(var.span, "assigned but never read")
-                        .with_help(format!("remove it, or rename it to `_{}` if that is on purpose", var.name)),
+                        .with_help(format!(
+                            "remove it, or rename it to `_{}` if that is on purpose",
+                            var.name
+                        )),
                 );
             }
         }
@@ -528,10 +566,13 @@ impl<'a> Checker<'a> {
             let first = existing.span;
             if warn_unused {
                 self.report(
-                    Diagnostic::error(codes::DUPLICATE_DEFINITION, format!("`{}` is declared twice in this scope", name.name))
-                        .with_primary(name.span, "declared again here")
-                        .with_secondary(first, "first declared here")
-                        .with_help(format!("assign without `def` (`{} = …`), or use another name", name.name)),
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("`{}` is declared twice in this scope", name.name),
+                    )
+                    .with_primary(name.span, "declared again here")
+                    .with_secondary(first, "first declared here")
+                    .with_help(format!("assign without `def` (`{} = …`), or use another name", name.name)),
                 );
                 return;
             }
@@ -542,13 +583,23 @@ impl<'a> Checker<'a> {
 
     pub fn declare_builtin(&mut self, name: &str, value: Value) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.vars.push(Var { name: name.to_string(), value, span: Span::default(), used: true, warn_unused: false });
+            scope.vars.push(Var {
+                name: name.to_string(),
+                value,
+                span: Span::default(),
+                used: true,
+                warn_unused: false,
+            });
         }
     }
 
     /// The innermost variable with this name.
     pub fn lookup(&mut self, name: &str) -> Option<&mut Var> {
-        self.scopes.iter_mut().rev().flat_map(|scope| scope.vars.iter_mut().rev()).find(|var| var.name == name)
+        self.scopes
+            .iter_mut()
+            .rev()
+            .flat_map(|scope| scope.vars.iter_mut().rev())
+            .find(|var| var.name == name)
     }
 
     /// Names visible here, for "did you mean".

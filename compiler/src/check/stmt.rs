@@ -128,7 +128,9 @@ impl Checker<'_> {
                 for case in cases {
                     for label in case.labels.iter().flatten() {
                         match &label.kind {
-                            ExprKind::Closure { params, body } => self.closure(params.as_deref(), body, Type::Any),
+                            ExprKind::Closure { params, body } => {
+                                self.closure(params.as_deref(), body, Type::Any)
+                            }
                             _ => {
                                 self.expr(label);
                             }
@@ -195,10 +197,17 @@ impl Checker<'_> {
                             self.report(
                                 Diagnostic::error(
                                     codes::TYPE_MISMATCH,
-                                    format!("`{}` is declared as {ty}, but the value is {}", var.name.name, value.ty.describe()),
+                                    format!(
+                                        "`{}` is declared as {ty}, but the value is {}",
+                                        var.name.name,
+                                        value.ty.describe()
+                                    ),
                                 )
                                 .with_primary(init.span, format!("this is {}", value.ty.describe()))
-                                .with_help(format!("declare it with `def {}`, or convert the value", var.name.name)),
+                                .with_help(format!(
+                                    "declare it with `def {}`, or convert the value",
+                                    var.name.name
+                                )),
                             );
                             Value { ty: ty.clone(), flow: value.flow }
                         }
@@ -255,9 +264,12 @@ impl Checker<'_> {
                     None => {
                         if super::GLOBALS.contains(&name.as_str()) {
                             self.report(
-                                Diagnostic::error(codes::TYPE_MISMATCH, format!("`{name}` cannot be replaced"))
-                                    .with_primary(target.span, "a name every script sees")
-                                    .with_help(format!("assign its fields instead: `{name}.summary = …`")),
+                                Diagnostic::error(
+                                    codes::TYPE_MISMATCH,
+                                    format!("`{name}` cannot be replaced"),
+                                )
+                                .with_primary(target.span, "a name every script sees")
+                                .with_help(format!("assign its fields instead: `{name}.summary = …`")),
                             );
                         } else {
                             self.bind_script_variable(name, assigned.clone(), target.span);
@@ -302,14 +314,22 @@ impl Checker<'_> {
         }
         match (root, self.direction) {
             ("entity" | "issue", Some(Direction::Outgoing)) => self.report(
-                Diagnostic::error(codes::ENTITY_IN_OUTGOING, format!("assigning `{root}` in an outgoing script has no effect"))
-                    .with_primary(span, "the local ticket is not saved after an outgoing script")
-                    .with_help("the outgoing script fills `replica`; change the ticket in `incoming { … }` instead"),
+                Diagnostic::error(
+                    codes::ENTITY_IN_OUTGOING,
+                    format!("assigning `{root}` in an outgoing script has no effect"),
+                )
+                .with_primary(span, "the local ticket is not saved after an outgoing script")
+                .with_help(
+                    "the outgoing script fills `replica`; change the ticket in `incoming { … }` instead",
+                ),
             ),
             ("replica", Some(Direction::Incoming)) => self.report(
-                Diagnostic::error(codes::REPLICA_IN_INCOMING, "assigning `replica` in an incoming script has no effect")
-                    .with_primary(span, "the replica is not sent anywhere from an incoming script")
-                    .with_help("the incoming script applies `replica` to `entity`: assign `entity` fields here"),
+                Diagnostic::error(
+                    codes::REPLICA_IN_INCOMING,
+                    "assigning `replica` in an incoming script has no effect",
+                )
+                .with_primary(span, "the replica is not sent anywhere from an incoming script")
+                .with_help("the incoming script applies `replica` to `entity`: assign `entity` fields here"),
             ),
             _ => {}
         }
@@ -329,7 +349,7 @@ impl Checker<'_> {
         match object.non_null() {
             Type::Ticket => {
                 let Some(schema_field) = self.ticket_field(field) else {
-                    self.read_field(object, field, field_span, field_span);
+                    self.read_field(object, field, field_span);
                     return;
                 };
                 if schema_field.read_only {
@@ -346,7 +366,7 @@ impl Checker<'_> {
                 }
             }
             Type::Replica | Type::Object(_) => {
-                self.read_field(object, field, field_span, field_span);
+                self.read_field(object, field, field_span);
             }
             _ => {}
         }
@@ -363,9 +383,9 @@ impl Checker<'_> {
         if let Some(rest) = rest {
             diagnostic = diagnostic.with_note(format!("`{}` is the REST attribute `{rest}`", field.name));
         }
-        diagnostic = diagnostic.with_help(format!(
-            "remove this assignment; to keep the remote value, store it in a custom field (`entity.custom_fields.cf_… = …`)"
-        ));
+        diagnostic = diagnostic.with_help(
+            "remove this assignment; to keep the remote value, store it in a custom field (`entity.custom_fields.cf_… = …`)",
+        );
         self.report(diagnostic);
     }
 
@@ -397,7 +417,15 @@ impl Checker<'_> {
                 if field.name == "type" {
                     self.check_ticket_type(value);
                 }
-                !matches!(ty, Type::List(_) | Type::Map(_, _) | Type::Object(_) | Type::Closure | Type::Ticket | Type::Replica)
+                !matches!(
+                    ty,
+                    Type::List(_)
+                        | Type::Map(_, _)
+                        | Type::Object(_)
+                        | Type::Closure
+                        | Type::Ticket
+                        | Type::Replica
+                )
             }
             Type::Int => {
                 if matches!(ty, Type::Int) {
@@ -419,7 +447,9 @@ impl Checker<'_> {
                 other => other.describe(),
             };
             let help = match &target {
-                Type::Object(kind) if kind == "Status" => "use `nodeHelper.getStatus(\"Open\")` or a status name".to_string(),
+                Type::Object(kind) if kind == "Status" => {
+                    "use `nodeHelper.getStatus(\"Open\")` or a status name".to_string()
+                }
                 Type::Object(kind) if kind == "Priority" => {
                     "use `nodeHelper.getPriority(\"High\")` or a priority name".to_string()
                 }
@@ -455,10 +485,13 @@ impl Checker<'_> {
         let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
         let platform = self.platform_display().to_string();
         self.report(
-            Diagnostic::error(codes::UNKNOWN_CODE, format!("{code} is not a {platform} `{}` code", field.name))
-                .with_primary(span, "no such code")
-                .with_note(format!("the codes are {}", suggest::list(&listed, 20)))
-                .with_help("use one of the codes above"),
+            Diagnostic::error(
+                codes::UNKNOWN_CODE,
+                format!("{code} is not a {platform} `{}` code", field.name),
+            )
+            .with_primary(span, "no such code")
+            .with_note(format!("the codes are {}", suggest::list(&listed, 20)))
+            .with_help("use one of the codes above"),
         );
     }
 
@@ -473,16 +506,23 @@ impl Checker<'_> {
             }
             let refs: Vec<&str> = types.iter().map(String::as_str).collect();
             let mut diagnostic = if locked {
-                Diagnostic::error(codes::UNKNOWN_TICKET_TYPE, format!("\"{name}\" is not a ticket type of this instance"))
+                Diagnostic::error(
+                    codes::UNKNOWN_TICKET_TYPE,
+                    format!("\"{name}\" is not a ticket type of this instance"),
+                )
             } else {
-                Diagnostic::warning(codes::UNLISTED_TICKET_TYPE, format!("\"{name}\" is not a default {display} ticket type"))
+                Diagnostic::warning(
+                    codes::UNLISTED_TICKET_TYPE,
+                    format!("\"{name}\" is not a default {display} ticket type"),
+                )
             }
             .with_primary(*span, "unknown ticket type")
             .with_note(format!("the ticket types are {}", suggest::list(&refs, 12)));
             diagnostic = match suggest::did_you_mean(name, refs.iter().copied()) {
                 Some(close) => diagnostic.with_help(format!("did you mean \"{close}\"?")),
                 None if locked => diagnostic.with_help("use one of the types above"),
-                None => diagnostic.with_help("if the account defines this type, run `replica schema pull` so it is known"),
+                None => diagnostic
+                    .with_help("if the account defines this type, run `replica schema pull` so it is known"),
             };
             self.report(diagnostic);
         }
@@ -490,7 +530,14 @@ impl Checker<'_> {
 
     /// `entity.custom_fields.cf_x = v` / `entity.customFields.cf_x…`: with a lock, the
     /// field must exist and a dropdown value must be one of its choices.
-    fn custom_field_write(&mut self, map_field: &str, field: &str, span: Span, value: &Value, value_span: Span) {
+    fn custom_field_write(
+        &mut self,
+        map_field: &str,
+        field: &str,
+        span: Span,
+        value: &Value,
+        value_span: Span,
+    ) {
         let Some(platform) = &self.platform else { return };
         let Some(custom) = &platform.custom_fields else { return };
         let Some(fact) = custom.iter().find(|f| f.name == field) else {
@@ -576,7 +623,9 @@ fn non_null_names(cond: &Expr) -> Vec<String> {
         ExprKind::Name(name) => vec![name.clone()],
         ExprKind::Paren(inner) => non_null_names(inner),
         ExprKind::Binary { op: BinaryOp::NotEq, lhs, rhs } => match (&lhs.kind, &rhs.kind) {
-            (ExprKind::Name(name), ExprKind::Null) | (ExprKind::Null, ExprKind::Name(name)) => vec![name.clone()],
+            (ExprKind::Name(name), ExprKind::Null) | (ExprKind::Null, ExprKind::Name(name)) => {
+                vec![name.clone()]
+            }
             _ => Vec::new(),
         },
         ExprKind::Binary { op: BinaryOp::And, lhs, rhs } => {
@@ -596,7 +645,9 @@ fn null_tested_names(cond: &Expr) -> Vec<String> {
         ExprKind::Unary { op: UnaryOp::Not, operand } => non_null_names(operand),
         ExprKind::Paren(inner) => null_tested_names(inner),
         ExprKind::Binary { op: BinaryOp::Eq, lhs, rhs } => match (&lhs.kind, &rhs.kind) {
-            (ExprKind::Name(name), ExprKind::Null) | (ExprKind::Null, ExprKind::Name(name)) => vec![name.clone()],
+            (ExprKind::Name(name), ExprKind::Null) | (ExprKind::Null, ExprKind::Name(name)) => {
+                vec![name.clone()]
+            }
             _ => Vec::new(),
         },
         ExprKind::Binary { op: BinaryOp::Or, lhs, rhs } => {
