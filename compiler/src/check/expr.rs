@@ -52,6 +52,7 @@ const KNOWN_CLASSES: &[&str] = &[
     "Matcher",
     "TimeUnit",
     "UUID",
+    "SimpleDateFormat",
     "Closure",
     "Iterable",
     "CharSequence",
@@ -450,6 +451,7 @@ impl Checker<'_> {
         if name.starts_with("com.exalate.")
             || name.starts_with("java.util.")
             || name.starts_with("java.lang.")
+            || name == "java.text.SimpleDateFormat"
         {
             return;
         }
@@ -471,6 +473,12 @@ impl Checker<'_> {
     // ------------------------------------------------------------------ properties
 
     fn property(&mut self, target: &Expr, name: &PropertyName, nav: Navigation) -> Value {
+        // `String.metaClass`: refused on a class name as on any other receiver.
+        if let Some((_, kind)) = name.as_static().and_then(|field| FORBIDDEN_METHODS.iter().find(|(m, _)| *m == field)) {
+            self.expr(target);
+            self.not_supported(name.span(), &format!("`.{}`", name.as_static().unwrap_or_default()), &format!("is {kind}"));
+            return Value::any();
+        }
         if self.class_path(target).is_some() {
             // `groovy.json.JsonOutput`, `Math.PI`: a static member of a class.
             return Value::any();
@@ -483,10 +491,6 @@ impl Checker<'_> {
             }
             return Value::any();
         };
-        if let Some((_, kind)) = FORBIDDEN_METHODS.iter().find(|(m, _)| *m == field) {
-            self.not_supported(name.span(), &format!("`.{field}`"), &format!("is {kind}"));
-            return Value::any();
-        }
         let value = self.read_field(&target_value.ty, field, name.span());
         if nav == Navigation::Spread {
             return Value::of(Type::List(Box::new(value.ty)));
