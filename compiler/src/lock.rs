@@ -192,6 +192,10 @@ impl SchemaLock {
             }
         }
         platform.statuses.sort_by_key(|(id, _)| *id);
+        // Trigger queries take the same codes (`status:8` for a custom status).
+        for field in platform.search.iter_mut().filter(|f| f.name == "status") {
+            field.codes = Some(platform.statuses.clone());
+        }
         if let Some(types) = &self.ticket_types {
             platform.ticket_types = types.clone();
         }
@@ -233,6 +237,8 @@ mod tests {
         assert!(platform.locked);
         assert!(platform.status_names().contains(&"In Work"));
         assert!(platform.status_names().contains(&"Open"));
+        let status_search = platform.search.iter().find(|f| f.name == "status").unwrap();
+        assert!(status_search.codes.as_ref().unwrap().iter().any(|(code, name)| *code == 8 && name == "In Work"));
         assert_eq!(platform.ticket_types, ["Question", "Incident"]);
         let region = &platform.custom_fields.as_ref().unwrap()[0];
         assert_eq!(region.name, "cf_region");
