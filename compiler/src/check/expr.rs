@@ -4,11 +4,16 @@
 use replica_grammar::ast::*;
 use replica_grammar::{Diagnostic, Span};
 
+use super::stmt::{non_null_names, null_tested_names};
 use super::{Checker, Flow, ScopeKind, Value, GLOBALS};
 use crate::codes;
 use crate::schema::{Field, Method, NameCheck};
 use crate::suggest;
 use crate::types::Type;
+
+/// Stack left before [`stacker`] allocates a new segment, and that segment's size.
+pub(crate) const RED_ZONE: usize = 128 * 1024;
+pub(crate) const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
 /// Java and Groovy classes a script may name (static calls, `new`, `instanceof`, casts).
 const KNOWN_CLASSES: &[&str] = &[
@@ -110,6 +115,12 @@ const FORBIDDEN_METHODS: &[(&str, &str)] = &[
 
 impl Checker<'_> {
     pub fn expr(&mut self, expr: &Expr) -> Value {
+        // Trees may be 1,000 levels deep (the parser's limit); grow the stack rather than
+        // overflow it, as rustc does.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.expr_inner(expr))
+    }
+
+    fn expr_inner(&mut self, expr: &Expr) -> Value {
         let span = expr.span;
         match &expr.kind {
             ExprKind::Null => Value::of(Type::Null),
@@ -179,8 +190,14 @@ impl Checker<'_> {
                     Type::String => Type::String,
                     _ => Type::Any,
                 });
-                // `statusMap[remote]`: the map's literal values flow on.
-                result.flow.names = target_value.flow.map_values;
+                // `statusMap[remote]`: the map's literal values flow on (only the entry's for a
+                // literal key the map literal has).
+                let key = match index.as_slice() {
+                    [Expr { kind: ExprKind::Str { value, .. }, .. }] => Some(value.as_str()),
+                    _ => None,
+                };
+                result.flow.names =
+                    entry_names(&target_value.flow, key).unwrap_or(target_value.flow.map_values);
                 result
             }
             ExprKind::Unary { op, operand } => {
@@ -199,8 +216,12 @@ impl Checker<'_> {
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs),
             ExprKind::Ternary { cond, then_expr, else_expr } => {
                 self.expr(cond);
+                let saved = self.narrow(&non_null_names(cond));
                 let a = self.expr(then_expr);
+                self.restore(saved);
+                let saved = self.narrow(&null_tested_names(cond));
                 let b = self.expr(else_expr);
+                self.restore(saved);
                 merge(a, b)
             }
             ExprKind::Elvis { lhs, rhs } => {
@@ -216,6 +237,7 @@ impl Checker<'_> {
                 self.type_name(ty);
                 let mut result = Value::of(Type::parse(&type_text(ty)));
                 result.flow.map_values = value.flow.map_values;
+                result.flow.map_entries = value.flow.map_entries;
                 result.flow.names = value.flow.names;
                 result
             }
@@ -260,6 +282,7 @@ impl Checker<'_> {
     fn map_literal(&mut self, entries: &[MapEntry]) -> Value {
         let mut seen: Vec<(String, Span)> = Vec::new();
         let mut map_values = Vec::new();
+        let mut map_entries = Vec::new();
         let mut value_type = Type::Never;
         for entry in entries {
             let key = match &entry.key {
@@ -277,6 +300,11 @@ impl Checker<'_> {
                 }
                 MapKey::Spread => None,
             };
+            if let Some((key, _)) = &key {
+                if is_literal_key(&entry.key) {
+                    map_entries.push((key.clone(), Vec::new()));
+                }
+            }
             if let Some((key, key_span)) = key {
                 if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
                     let first = *first;
@@ -295,6 +323,9 @@ impl Checker<'_> {
             }
             let value = self.expr(&entry.value);
             value_type = value_type.join(&value.ty);
+            if let (Some((_, names)), true) = (map_entries.last_mut(), is_literal_key(&entry.key)) {
+                names.extend(value.flow.names.iter().cloned());
+            }
             map_values.extend(value.flow.names);
         }
         if value_type == Type::Never {
@@ -302,12 +333,22 @@ impl Checker<'_> {
         }
         let mut result = Value::of(Type::Map(Box::new(Type::String), Box::new(value_type)));
         result.flow.map_values = map_values;
+        result.flow.map_entries = map_entries;
         result
     }
 
     fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Value {
         let a = self.expr(lhs);
+        // The right side of `x && x.name` runs only when `x` is not null, that of
+        // `x == null || x.name` only when it is not null either.
+        let proven = match op {
+            BinaryOp::And => non_null_names(lhs),
+            BinaryOp::Or => null_tested_names(lhs),
+            _ => Vec::new(),
+        };
+        let saved = self.narrow(&proven);
         let b = self.expr(rhs);
+        self.restore(saved);
         let (x, y) = (a.ty.non_null(), b.ty.non_null());
         let ty = match op {
             BinaryOp::Add if matches!(x, Type::String) => Type::String,
@@ -445,7 +486,10 @@ impl Checker<'_> {
             self.not_supported(ty.span, &format!("the class `{name}`"), why);
             return;
         }
-        if self.classes.contains_key(&simple) || self.is_class_name(&simple) {
+        if self.classes.contains_key(&simple)
+            || self.is_class_name(&simple)
+            || self.type_vars.contains(&simple)
+        {
             return;
         }
         if name.starts_with("com.exalate.")
@@ -474,9 +518,15 @@ impl Checker<'_> {
 
     fn property(&mut self, target: &Expr, name: &PropertyName, nav: Navigation) -> Value {
         // `String.metaClass`: refused on a class name as on any other receiver.
-        if let Some((_, kind)) = name.as_static().and_then(|field| FORBIDDEN_METHODS.iter().find(|(m, _)| *m == field)) {
+        if let Some((_, kind)) =
+            name.as_static().and_then(|field| FORBIDDEN_METHODS.iter().find(|(m, _)| *m == field))
+        {
             self.expr(target);
-            self.not_supported(name.span(), &format!("`.{}`", name.as_static().unwrap_or_default()), &format!("is {kind}"));
+            self.not_supported(
+                name.span(),
+                &format!("`.{}`", name.as_static().unwrap_or_default()),
+                &format!("is {kind}"),
+            );
             return Value::any();
         }
         if self.class_path(target).is_some() {
@@ -491,9 +541,13 @@ impl Checker<'_> {
             }
             return Value::any();
         };
-        let value = self.read_field(&target_value.ty, field, name.span());
+        let mut value = self.read_field(&target_value.ty, field, name.span());
         if nav == Navigation::Spread {
             return Value::of(Type::List(Box::new(value.ty)));
+        }
+        if matches!(target_value.ty.non_null(), Type::Map(_, _)) {
+            // `settings.defaultStatus`: the entry's literals, as for `settings["defaultStatus"]`.
+            value.flow.names = entry_names(&target_value.flow, Some(field)).unwrap_or_default();
         }
         value
     }
@@ -753,7 +807,13 @@ impl Checker<'_> {
             }
             Type::Map(key, value) => {
                 self.args(args, Some(&Type::Any));
-                map_method(&key, &value, &method, &target.flow)
+                let literal_key = match args.first() {
+                    Some(Arg::Positional(Expr { kind: ExprKind::Str { value, .. }, .. })) => {
+                        Some(value.as_str())
+                    }
+                    _ => None,
+                };
+                map_method(&key, &value, &method, &target.flow, literal_key)
             }
             Type::String => {
                 self.args(args, Some(&Type::String));
@@ -945,6 +1005,20 @@ impl Value {
     }
 }
 
+/// A map literal key that is a name or a string (`[a: 1]`, `["a b": 1]`).
+fn is_literal_key(key: &MapKey) -> bool {
+    matches!(key, MapKey::Word(_) | MapKey::Expr(Expr { kind: ExprKind::Str { .. }, .. }))
+}
+
+/// The string literals `map[key]` may be when `key` is a literal the map literal has as a
+/// key: only that entry's (`None` when the key is not a literal or not among the entries).
+fn entry_names(flow: &Flow, key: Option<&str>) -> Option<Vec<(String, Span)>> {
+    let key = key?;
+    let mut entries = flow.map_entries.iter().filter(|(k, _)| k == key).peekable();
+    entries.peek()?;
+    Some(entries.flat_map(|(_, names)| names.iter().cloned()).collect())
+}
+
 /// Both branches of `?:` or `a ?: b`: their types join and their literals add up.
 fn merge(a: Value, b: Value) -> Value {
     let mut result = Value::of(a.ty.join(&b.ty));
@@ -952,6 +1026,8 @@ fn merge(a: Value, b: Value) -> Value {
     result.flow.names.extend(b.flow.names);
     result.flow.map_values = a.flow.map_values;
     result.flow.map_values.extend(b.flow.map_values);
+    result.flow.map_entries = a.flow.map_entries;
+    result.flow.map_entries.extend(b.flow.map_entries);
     result.flow.null_source = a.flow.null_source.or(b.flow.null_source);
     result
 }
@@ -1075,7 +1151,7 @@ fn list_method(item: &Type, method: &str) -> Value {
     })
 }
 
-fn map_method(key: &Type, value: &Type, method: &str, flow: &Flow) -> Value {
+fn map_method(key: &Type, value: &Type, method: &str, flow: &Flow, literal_key: Option<&str>) -> Value {
     let mut result = Value::of(match method {
         "get" | "getAt" | "put" | "remove" | "getOrDefault" => value.clone(),
         "keySet" => Type::List(Box::new(key.clone())),
@@ -1090,7 +1166,7 @@ fn map_method(key: &Type, value: &Type, method: &str, flow: &Flow) -> Value {
         _ => Type::Any,
     });
     if matches!(method, "get" | "getAt" | "getOrDefault") {
-        result.flow.names = flow.map_values.clone();
+        result.flow.names = entry_names(flow, literal_key).unwrap_or_else(|| flow.map_values.clone());
     }
     result
 }

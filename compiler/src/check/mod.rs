@@ -58,6 +58,9 @@ pub(crate) struct Flow {
     pub names: Vec<(String, Span)>,
     /// For a map: the string literals among its values (a status map's targets).
     pub map_values: Vec<(String, Span)>,
+    /// For a map literal: the string literals of each entry with a literal key, so that
+    /// `settings["defaultStatus"]` and `settings.defaultStatus` carry only that entry's.
+    pub map_entries: Vec<(String, Vec<(String, Span)>)>,
     /// The integer literal this value is.
     pub int_literal: Option<(i64, Span)>,
     /// Why it may be null (`nodeHelper.getUserByEmail`), when a helper says so.
@@ -126,6 +129,10 @@ pub(crate) struct Checker<'a> {
     pub direction: Option<Direction>,
     /// Whether the code being checked is a script body (where `entity` writes matter).
     pub in_script: bool,
+    /// Script variables assigned without `def` (Groovy's binding): functions see them too.
+    pub bindings: Vec<(String, Value)>,
+    /// Type parameters in scope (`<K, V>` of a generic method or class).
+    pub type_vars: Vec<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -141,6 +148,8 @@ impl<'a> Checker<'a> {
             imports: HashMap::new(),
             direction: None,
             in_script: false,
+            bindings: Vec::new(),
+            type_vars: Vec::new(),
         }
     }
 
@@ -426,9 +435,21 @@ impl<'a> Checker<'a> {
                 .collect()
         });
         let unsearchable: Vec<&str> = platform.unsearchable.iter().map(String::as_str).collect();
+        // The status codes a query may use include the custom statuses of a schema lock.
+        let search: Vec<SearchField> = platform
+            .search
+            .iter()
+            .map(|field| {
+                let mut field = field.clone();
+                if field.ticket_attribute == "status" && field.codes.is_some() {
+                    field.codes = Some(platform.statuses.clone());
+                }
+                field
+            })
+            .collect();
         let fields = QueryFields {
             platform_name: &platform.display_name,
-            fields: &platform.search,
+            fields: &search,
             unsearchable: &unsearchable,
             custom_fields: custom.as_deref(),
             custom_prefix: platform.custom_prefix.as_deref(),
@@ -455,21 +476,36 @@ impl<'a> Checker<'a> {
 
     fn function(&mut self, function: &Function, this_class: Option<&str>) {
         self.annotations(&function.annotations);
+        let type_vars = self.type_vars.len();
+        self.type_vars.extend(function.type_params.iter().map(|p| p.name.name.clone()));
         self.push(ScopeKind::Function);
         if this_class.is_some() {
             self.declare_builtin("this", Value::any());
+        } else {
+            // A script's functions see its binding (`defaultUser = …` without `def`).
+            for (name, value) in self.bindings.clone() {
+                self.declare_builtin(&name, value);
+            }
         }
         self.params(&function.params);
         if let Some(body) = &function.body {
             self.block_stmts(&body.stmts);
         }
         self.pop();
+        self.type_vars.truncate(type_vars);
     }
 
     fn class(&mut self, class: &Class) {
         self.annotations(&class.annotations);
-        // Fields are visible in every method (as in Groovy).
+        let type_vars = self.type_vars.len();
+        self.type_vars.extend(class.type_params.iter().map(|p| p.name.name.clone()));
+        // Fields and methods are visible in every method (as in Groovy).
         self.push(ScopeKind::Block);
+        for member in &class.members {
+            if let MemberKind::Method(method) = &member.kind {
+                self.declare_builtin(&method.name.name, Value::of(Type::Closure));
+            }
+        }
         for member in &class.members {
             if let MemberKind::Field(decl) = &member.kind {
                 for var in &decl.vars {
@@ -503,6 +539,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.pop();
+        self.type_vars.truncate(type_vars);
     }
 
     fn test(&mut self, steps: &[TestStep]) {
@@ -614,6 +651,7 @@ impl<'a> Checker<'a> {
     /// Assigning an undeclared name in a script creates a script variable (Groovy's
     /// binding), visible from then on.
     pub fn bind_script_variable(&mut self, name: &str, value: Value, span: Span) {
+        self.bindings.push((name.to_string(), value.clone()));
         let index = self.scopes.iter().rposition(|s| s.kind == ScopeKind::Script).unwrap_or(0);
         if let Some(scope) = self.scopes.get_mut(index) {
             scope.vars.push(Var { name: name.to_string(), value, span, used: true, warn_unused: false });

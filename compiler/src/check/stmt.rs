@@ -54,6 +54,10 @@ impl Checker<'_> {
 
     /// Checks a statement; returns whether it always ends the enclosing block.
     pub fn stmt(&mut self, stmt: &Stmt) -> bool {
+        stacker::maybe_grow(super::expr::RED_ZONE, super::expr::STACK_SEGMENT, || self.stmt_inner(stmt))
+    }
+
+    fn stmt_inner(&mut self, stmt: &Stmt) -> bool {
         match &stmt.kind {
             StmtKind::Expr(expr) => matches!(self.expr(expr).ty, crate::types::Type::Never),
             StmtKind::VarDecl(decl) => {
@@ -75,7 +79,13 @@ impl Checker<'_> {
                 let then_ends = self.body(then_branch);
                 self.restore(saved);
                 let else_ends = match else_branch {
-                    Some(else_branch) => self.body(else_branch),
+                    Some(else_branch) => {
+                        // `if (x == null) { … } else { x.name }`
+                        let saved = self.narrow(&null_tested_names(cond));
+                        let ends = self.body(else_branch);
+                        self.restore(saved);
+                        ends
+                    }
                     None => false,
                 };
                 // `if (!user) { return }`: afterwards `user` is not null.
@@ -222,9 +232,18 @@ impl Checker<'_> {
     }
 
     /// Within an `if`, variables the condition proves non-null lose their null source.
-    fn narrow(&mut self, names: &[String]) -> Vec<(String, Option<String>)> {
+    pub(super) fn narrow(&mut self, names: &[String]) -> Vec<(String, Option<String>)> {
         let mut saved = Vec::new();
         for name in names {
+            let outgoing = self.in_script && self.direction == Some(Direction::Outgoing);
+            if name == "previous" && !outgoing && self.lookup(name).is_none() {
+                // `previous` is a script name, not a variable: a variable standing for it
+                // (in the current scope) carries what the condition proves. (Not in an
+                // outgoing script, where each use of `previous` is reported.)
+                let mut value = Value::of(Type::Replica.nullable());
+                value.flow.null_source = Some("`previous` is null on the first sync".to_string());
+                self.declare_builtin(name, value);
+            }
             if let Some(var) = self.lookup(name) {
                 saved.push((name.clone(), var.value.flow.null_source.take()));
             }
@@ -232,7 +251,7 @@ impl Checker<'_> {
         saved
     }
 
-    fn restore(&mut self, saved: Vec<(String, Option<String>)>) {
+    pub(super) fn restore(&mut self, saved: Vec<(String, Option<String>)>) {
         for (name, source) in saved {
             if let Some(var) = self.lookup(&name) {
                 var.value.flow.null_source = source;
@@ -618,7 +637,7 @@ fn custom_fields_map(expr: &Expr) -> Option<&'static str> {
 }
 
 /// Variables a condition proves non-null when true: `x`, `x != null`, `a && b`.
-fn non_null_names(cond: &Expr) -> Vec<String> {
+pub(super) fn non_null_names(cond: &Expr) -> Vec<String> {
     match &cond.kind {
         ExprKind::Name(name) => vec![name.clone()],
         ExprKind::Paren(inner) => non_null_names(inner),
@@ -640,7 +659,7 @@ fn non_null_names(cond: &Expr) -> Vec<String> {
 
 /// Variables a condition tests for null: `!x`, `x == null` (after `if (…) return`, they are
 /// not null).
-fn null_tested_names(cond: &Expr) -> Vec<String> {
+pub(super) fn null_tested_names(cond: &Expr) -> Vec<String> {
     match &cond.kind {
         ExprKind::Unary { op: UnaryOp::Not, operand } => non_null_names(operand),
         ExprKind::Paren(inner) => null_tested_names(inner),
