@@ -26,10 +26,7 @@ fn examples() -> Vec<PathBuf> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "sync"))
         .collect();
     files.sort();
-    assert!(
-        files.len() >= 2,
-        "expected the example rule files in examples/"
-    );
+    assert!(files.len() >= 2, "expected the example rule files in examples/");
     files
 }
 
@@ -52,30 +49,18 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn check_examples_is_clean_and_quiet() {
     let output = replica().arg("check").args(examples()).output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "");
     assert_eq!(text(&output.stderr), "", "a clean check prints nothing");
 }
 
 #[test]
 fn check_verbose_says_ok_per_file() {
-    let output = replica()
-        .args(["-v", "check"])
-        .args(examples())
-        .output()
-        .unwrap();
+    let output = replica().args(["-v", "check"]).args(examples()).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let stderr = text(&output.stderr);
     for file in examples() {
-        assert!(
-            stderr.contains(&format!("{}: ok", file.display())),
-            "{stderr}"
-        );
+        assert!(stderr.contains(&format!("{}: ok", file.display())), "{stderr}");
     }
 }
 
@@ -87,46 +72,27 @@ fn check_syntax_error_exits_1_with_position() {
     assert_eq!(text(&output.stdout), "", "human diagnostics go to stderr");
     let stderr = text(&output.stderr);
     assert!(stderr.contains("error[E0"), "{stderr}");
-    assert!(
-        stderr.contains(&format!("{}:4:", path.display())),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("{}:4:", path.display())), "{stderr}");
     assert!(stderr.contains("error: found 1 error"), "{stderr}");
-    assert!(
-        !stderr.contains('\u{1b}'),
-        "no colour when stderr is not a terminal"
-    );
+    assert!(!stderr.contains('\u{1b}'), "no colour when stderr is not a terminal");
 }
 
 #[test]
 fn check_missing_file_exits_2() {
-    let output = replica()
-        .args(["check", "no-such-file.sync"])
-        .output()
-        .unwrap();
+    let output = replica().args(["check", "no-such-file.sync"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
-    assert!(
-        stderr.contains("error: cannot read `no-such-file.sync`: No such file or directory"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("error: cannot read `no-such-file.sync`: No such file or directory"), "{stderr}");
 }
 
 #[test]
 fn check_goes_on_after_a_missing_file() {
     let (_dir, path) = temp_file("broken.sync", UNTERMINATED.as_bytes());
-    let output = replica()
-        .args(["check", "missing.sync"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let output = replica().args(["check", "missing.sync"]).arg(&path).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "could not run on every file");
     let stderr = text(&output.stderr);
     assert!(stderr.contains("cannot read `missing.sync`"), "{stderr}");
-    assert!(
-        stderr.contains("error[E0"),
-        "the readable file is still checked:\n{stderr}"
-    );
+    assert!(stderr.contains("error[E0"), "the readable file is still checked:\n{stderr}");
 }
 
 #[test]
@@ -139,10 +105,7 @@ fn check_directory_exits_2() {
 
 #[test]
 fn bad_flags_exit_2() {
-    let output = replica()
-        .args(["check", "--format", "xml", "x.sync"])
-        .output()
-        .unwrap();
+    let output = replica().args(["check", "--format", "xml", "x.sync"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let output = replica().args(["check"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "FILE is required");
@@ -152,38 +115,25 @@ fn bad_flags_exit_2() {
 
 #[test]
 fn every_command_has_help() {
-    for command in [
-        &["--help"][..],
-        &["check", "--help"],
-        &["parse", "--help"],
-        &["explain", "--help"],
-    ] {
+    for command in [&["--help"][..], &["check", "--help"], &["parse", "--help"], &["explain", "--help"]] {
         let output = replica().args(command).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{command:?}");
-        assert!(
-            text(&output.stdout).contains("Usage: replica"),
-            "{command:?}"
-        );
+        assert!(text(&output.stdout).contains("Usage: replica"), "{command:?}");
     }
 }
 
 #[test]
 fn check_json_has_the_documented_fields() {
     let (_dir, path) = temp_file("broken.sync", UNTERMINATED.as_bytes());
-    let output = replica()
-        .args(["check", "--format", "json"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let output = replica().args(["check", "--format", "json"]).arg(&path).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
     let list = json.as_array().expect("an array of diagnostics");
     assert!(!list.is_empty());
     let first = &list[0];
-    for field in [
-        "code", "severity", "message", "file", "span", "line", "column", "labels", "notes", "help",
-    ] {
+    for field in ["code", "severity", "message", "file", "span", "line", "column", "labels", "notes", "help"]
+    {
         assert!(first.get(field).is_some(), "missing `{field}` in {first:#}");
     }
     assert!(first["code"].as_str().unwrap().starts_with("E0"));
@@ -194,27 +144,15 @@ fn check_json_has_the_documented_fields() {
     assert!(first["span"]["start"].is_u64() && first["span"]["end"].is_u64());
     let label = &first["labels"][0];
     for field in ["span", "line", "column", "message", "primary"] {
-        assert!(
-            label.get(field).is_some(),
-            "missing label `{field}` in {label:#}"
-        );
+        assert!(label.get(field).is_some(), "missing label `{field}` in {label:#}");
     }
     assert!(first["notes"].is_array());
 }
 
 #[test]
 fn check_json_of_clean_files_is_an_empty_array() {
-    let output = replica()
-        .args(["check", "--format", "json"])
-        .args(examples())
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    let output = replica().args(["check", "--format", "json"]).args(examples()).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json, serde_json::json!([]));
 }
@@ -226,10 +164,7 @@ fn invalid_utf8_is_a_diagnostic() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("error[E0001]"), "{stderr}");
-    assert!(
-        stderr.contains(&format!("{}:2:", path.display())),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("{}:2:", path.display())), "{stderr}");
 }
 
 #[test]
@@ -249,12 +184,7 @@ fn groovy_files_are_bare_scripts() {
         .arg(&path)
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
 
     // The same text as a `.sync` file has statements outside `outgoing { … }`.
     let (_dir2, sync) = temp_file("outgoing.sync", script);
@@ -265,28 +195,15 @@ fn groovy_files_are_bare_scripts() {
         .arg(&sync)
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
 }
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let (_dir, path) = temp_file("broken.sync", UNTERMINATED.as_bytes());
-    let always = replica()
-        .args(["--color", "always", "check"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let always = replica().args(["--color", "always", "check"]).arg(&path).output().unwrap();
     assert!(text(&always.stderr).contains('\u{1b}'));
-    let never = replica()
-        .args(["check", "--color", "never"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let never = replica().args(["check", "--color", "never"]).arg(&path).output().unwrap();
     assert!(!text(&never.stderr).contains('\u{1b}'));
 }
 
@@ -307,12 +224,7 @@ fn check_ui() {
     insta::glob!("ui/check/*.sync", |path| {
         let dir = path.parent().unwrap();
         let name = path.file_name().unwrap();
-        let output = replica()
-            .current_dir(dir)
-            .arg("check")
-            .arg(name)
-            .output()
-            .unwrap();
+        let output = replica().current_dir(dir).arg("check").arg(name).output().unwrap();
         let status = output.status.code().unwrap_or(-1);
         let snapshot = format!("exit status: {status}\n\n{}", text(&output.stderr));
         insta::assert_snapshot!(snapshot);
@@ -325,35 +237,18 @@ fn check_ui() {
 fn parse_example_prints_an_sexp() {
     let example = &examples()[0];
     let output = replica().arg("parse").arg(example).output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
     let stdout = text(&output.stdout);
     assert!(stdout.trim_start().starts_with('('), "{stdout}");
-    assert!(
-        stdout.contains("freshdesk") || stdout.contains("freshservice"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("freshdesk") || stdout.contains("freshservice"), "{stdout}");
     assert_eq!(text(&output.stderr), "");
 }
 
 #[test]
 fn parse_json_is_json() {
     let example = &examples()[0];
-    let output = replica()
-        .args(["parse", "--format", "json"])
-        .arg(example)
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    let output = replica().args(["parse", "--format", "json"]).arg(example).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert!(json.is_object(), "{json:#}");
 }
@@ -370,17 +265,8 @@ fn parse_with_errors_prints_nothing_on_stdout() {
 #[test]
 fn parse_script_flag_reads_a_bare_script() {
     let (_dir, path) = temp_file("body.txt", b"entity.summary = replica.summary\n");
-    let output = replica()
-        .args(["parse", "--script"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr:\n{}",
-        text(&output.stderr)
-    );
+    let output = replica().args(["parse", "--script"]).arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{}", text(&output.stderr));
     assert!(!output.stdout.is_empty());
 }
 
@@ -399,10 +285,7 @@ fn explain_a_known_code() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
     assert!(stdout.starts_with("E0003: "), "{stdout}");
-    assert!(
-        stdout.contains("Wrong:") && stdout.contains("Fixed:"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Wrong:") && stdout.contains("Fixed:"), "{stdout}");
     // Codes are accepted in any case.
     let lower = replica().args(["explain", "e0003"]).output().unwrap();
     assert_eq!(lower.stdout, output.stdout);
@@ -414,10 +297,7 @@ fn explain_an_unknown_code_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(text(&output.stdout), "");
     let stderr = text(&output.stderr);
-    assert!(
-        stderr.contains("unknown diagnostic code `E9999`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("unknown diagnostic code `E9999`"), "{stderr}");
     assert!(stderr.contains("E0003"), "says how codes look: {stderr}");
 }
 
@@ -427,10 +307,7 @@ fn explain_list_lists_every_code() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
     for code in ["E0001", "E0003", "E0012"] {
-        assert!(
-            stdout.lines().any(|line| line.starts_with(code)),
-            "{code} missing:\n{stdout}"
-        );
+        assert!(stdout.lines().any(|line| line.starts_with(code)), "{code} missing:\n{stdout}");
     }
 }
 
@@ -438,8 +315,138 @@ fn explain_list_lists_every_code() {
 fn ui_fixtures_exist() {
     // Guards against the glob above silently matching nothing.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/check");
-    let count = std::fs::read_dir(dir)
-        .map(|entries| entries.count())
-        .unwrap_or(0);
+    let count = std::fs::read_dir(dir).map(|entries| entries.count()).unwrap_or(0);
     assert!(count > 0, "tests/ui/check/ has no cases");
+}
+
+// ------------------------------------------------------------------------------ semantic checks
+
+/// A rule file whose only problem is a typo in a field name (line 4, column 30).
+const FIELD_TYPO: &str = "platform freshdesk\n\noutgoing {\n    replica.summary = entity.sumary\n}\n";
+
+/// A rule file writing a custom field with a typo: fine without a lock (custom fields are
+/// not known), an error with one.
+const CUSTOM_FIELD_TYPO: &str =
+    "platform freshdesk\n\nincoming {\n    entity.custom_fields.cf_regoin = \"EMEA\"\n}\n";
+
+const LOCK: &str = r#"{
+  "version": 1,
+  "platform": "freshdesk",
+  "custom_fields": [
+    { "name": "cf_region", "label": "Region", "type": "dropdown", "choices": ["EMEA", "US"] }
+  ]
+}"#;
+
+/// The codes of a `check --format json` run.
+fn json_codes(stdout: &[u8]) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_slice(stdout).expect("stdout is one JSON document");
+    json.as_array()
+        .expect("an array of diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("a code").to_string())
+        .collect()
+}
+
+#[test]
+fn check_json_reports_a_semantic_error_with_its_position() {
+    let (_dir, path) = temp_file("typo.sync", FIELD_TYPO.as_bytes());
+    let output = replica().args(["check", "--format", "json"]).arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "stderr:\n{}", text(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let list = json.as_array().expect("an array");
+    assert_eq!(list.len(), 1, "{json:#}");
+    let error = &list[0];
+    assert_eq!(error["code"], "E0101");
+    assert_eq!(error["severity"], "error");
+    assert_eq!(error["file"], path.display().to_string());
+    assert_eq!(error["line"], 4);
+    assert_eq!(error["column"], 30, "the column of `sumary`: {error:#}");
+    let start = error["span"]["start"].as_u64().unwrap() as usize;
+    let end = error["span"]["end"].as_u64().unwrap() as usize;
+    assert_eq!(&FIELD_TYPO[start..end], "sumary");
+    assert!(error["message"].as_str().unwrap().contains("`sumary`"), "{error:#}");
+    assert!(error["help"].as_str().unwrap().contains("`summary`"), "did you mean: {error:#}");
+}
+
+#[test]
+fn check_schema_flag_makes_a_custom_field_typo_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.sync");
+    std::fs::write(&rules, CUSTOM_FIELD_TYPO).unwrap();
+    // The lock lives elsewhere, so it is used only when given.
+    let lock_dir = tempfile::tempdir().unwrap();
+    let lock = lock_dir.path().join("acme.json");
+    std::fs::write(&lock, LOCK).unwrap();
+
+    let without = replica().args(["check", "--format", "json"]).arg(&rules).output().unwrap();
+    assert_eq!(without.status.code(), Some(0), "stderr:\n{}", text(&without.stderr));
+    assert_eq!(json_codes(&without.stdout), Vec::<String>::new());
+
+    let with =
+        replica().args(["check", "--format", "json", "--schema"]).arg(&lock).arg(&rules).output().unwrap();
+    assert_eq!(with.status.code(), Some(1), "stderr:\n{}", text(&with.stderr));
+    assert_eq!(json_codes(&with.stdout), ["E0117"]);
+
+    let human = replica().args(["check", "--schema"]).arg(&lock).arg(&rules).output().unwrap();
+    let stderr = text(&human.stderr);
+    assert!(stderr.contains("error[E0117]"), "{stderr}");
+    assert!(stderr.contains("did you mean `cf_region`?"), "{stderr}");
+}
+
+#[test]
+fn check_finds_the_lock_next_to_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.sync");
+    std::fs::write(&rules, CUSTOM_FIELD_TYPO).unwrap();
+    std::fs::write(dir.path().join("replica.schema.json"), LOCK).unwrap();
+    let output = replica().args(["check", "--format", "json"]).arg(&rules).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "stderr:\n{}", text(&output.stderr));
+    assert_eq!(json_codes(&output.stdout), ["E0117"]);
+    // Also when the file is named relative to the current directory.
+    let output = replica().current_dir(dir.path()).args(["check", "rules.sync"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("error[E0117]"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn check_with_a_broken_lock_exits_2_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.sync");
+    std::fs::write(&rules, CUSTOM_FIELD_TYPO).unwrap();
+    let broken = dir.path().join("broken-lock.json");
+    std::fs::write(&broken, "{ \"platform\": \"freshdesk\", \"custom_feilds\": [] }").unwrap();
+
+    // Given with --schema.
+    let output = replica().args(["check", "--schema"]).arg(&broken).arg(&rules).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("broken-lock.json"), "the message names the lock: {stderr}");
+    assert!(stderr.contains("custom_feilds"), "and says what is wrong: {stderr}");
+
+    // Found next to the rules.
+    std::fs::write(dir.path().join("replica.schema.json"), "{ not json").unwrap();
+    let output = replica().arg("check").arg(&rules).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("replica.schema.json"), "the message names the lock: {stderr}");
+}
+
+#[test]
+fn explain_a_check_code() {
+    let output = replica().args(["explain", "E0104"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    assert!(stdout.starts_with("E0104: "), "{stdout}");
+    assert!(stdout.contains("getStatus"), "{stdout}");
+    assert!(stdout.contains("Wrong:") && stdout.contains("Fixed:"), "{stdout}");
+}
+
+#[test]
+fn explain_list_includes_check_and_query_codes() {
+    let output = replica().args(["explain", "--list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    for code in ["E0101", "E0201", "W0001"] {
+        assert!(stdout.lines().any(|line| line.starts_with(code)), "{code} missing:\n{stdout}");
+    }
 }

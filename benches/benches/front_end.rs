@@ -157,7 +157,11 @@ fn front_end(c: &mut Criterion) {
     // The inputs must be what they claim: valid rules, parsed without errors.
     for (name, text) in [("large", large.as_str()), ("small", SMALL_FILE)] {
         let parsed = parse(text, Mode::Rules);
-        assert!(!parsed.has_errors(), "the {name} benchmark file has errors: {:#?}", &parsed.diagnostics[..1]);
+        assert!(
+            !parsed.has_errors(),
+            "the {name} benchmark file has errors: {:#?}",
+            &parsed.diagnostics[..1]
+        );
     }
     eprintln!(
         "front_end: large file {} bytes, {} lines; small file {} bytes, {} lines",

@@ -33,8 +33,11 @@ impl XorShift {
 fn seeds() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut texts = Vec::new();
-    for dir in [root.join("examples"), root.join("compiler/tests/ui/check/clean"), root.join("compiler/tests/ui/check/errors")]
-    {
+    for dir in [
+        root.join("examples"),
+        root.join("compiler/tests/ui/check/clean"),
+        root.join("compiler/tests/ui/check/errors"),
+    ] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
@@ -65,7 +68,10 @@ fn assert_spans_inside(source: &str, diagnostics: &[Diagnostic], what: &str) {
         for label in &diagnostic.labels {
             let (start, end) = (label.span.start as usize, label.span.end as usize);
             assert!(
-                start <= end && end <= source.len() && source.is_char_boundary(start) && source.is_char_boundary(end),
+                start <= end
+                    && end <= source.len()
+                    && source.is_char_boundary(start)
+                    && source.is_char_boundary(end),
                 "{what}: label {start}..{end} outside the source ({} bytes): {}",
                 source.len(),
                 diagnostic.message
@@ -125,7 +131,8 @@ fn the_checker_never_panics_on_cut_or_mutated_rules() {
                         mutated.swap(at, other);
                     }
                     _ => {
-                        const NOISE: &[char] = &['{', '}', '(', ')', '"', '\'', '.', '?', ':', '=', '\n', '$', '/', '['];
+                        const NOISE: &[char] =
+                            &['{', '}', '(', ')', '"', '\'', '.', '?', ':', '=', '\n', '$', '/', '['];
                         mutated.insert(at, NOISE[rng.below(NOISE.len())]);
                     }
                 }
@@ -142,7 +149,8 @@ fn the_checker_never_panics_on_cut_or_mutated_rules() {
 #[test]
 fn the_checker_handles_deep_and_odd_but_valid_code() {
     let deep_closures = format!("outgoing {{\n  def x = {}1{}\n}}\n", "{ ".repeat(200), " }".repeat(200));
-    let long_chain = format!("outgoing {{\n  replica.summary = entity.summary{}\n}}\n", ".trim()".repeat(2_000));
+    let long_chain =
+        format!("outgoing {{\n  replica.summary = entity.summary{}\n}}\n", ".trim()".repeat(2_000));
     let else_ifs = format!(
         "incoming {{\n  if (firstSync) {{ entity.type = \"Question\" }}\n{}  else {{ entity.summary = replica.summary }}\n}}\n",
         "  else if (replica.summary) { entity.summary = replica.summary }\n".repeat(500)
@@ -162,9 +170,17 @@ incoming {
 class Holder { static int count; Holder() { count++ } def get() { count } }
 "#;
     let mut runs = 0;
-    for (what, text) in [("deep closures", deep_closures.as_str()), ("long chain", &long_chain), ("else ifs", &else_ifs), ("odd", odd)]
-    {
-        let text = if text.starts_with("platform") { text.to_string() } else { format!("platform freshdesk\n{text}") };
+    for (what, text) in [
+        ("deep closures", deep_closures.as_str()),
+        ("long chain", &long_chain),
+        ("else ifs", &else_ifs),
+        ("odd", odd),
+    ] {
+        let text = if text.starts_with("platform") {
+            text.to_string()
+        } else {
+            format!("platform freshdesk\n{text}")
+        };
         runs += check_everywhere(&text, None, what);
     }
     assert_eq!(runs, 20);
