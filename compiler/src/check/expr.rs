@@ -507,10 +507,18 @@ impl Checker<'_> {
     }
 
     pub fn not_supported(&mut self, span: Span, what: &str, why: &str) {
+        let help = if why.contains("metaprogramming")
+            || why.contains("reflection")
+            || why.contains("classes at run time")
+        {
+            "Replica compiles scripts ahead of time and does not change or inspect classes while they run; write the logic directly, or in a helper class defined in the script"
+        } else {
+            "scripts reach the outside world only through the helpers; send data in `replica.customKeys` instead"
+        };
         self.report(
             Diagnostic::error(codes::NOT_SUPPORTED, format!("{what} is not supported in Replica scripts"))
                 .with_primary(span, format!("this {why}"))
-                .with_help("scripts reach the outside world only through the helpers; send data in `replica.customKeys` instead"),
+                .with_help(help),
         );
     }
 
@@ -541,6 +549,16 @@ impl Checker<'_> {
             }
             return Value::any();
         };
+        if let Some(map_field) = super::stmt::custom_fields_map(target) {
+            // `entity.custom_fields.cf_x`: with a lock, the field must exist.
+            if let Some(fact) = self.custom_field(map_field, field, name.span()) {
+                return Value::of(if map_field == "customFields" {
+                    Type::Object("CustomField".into())
+                } else {
+                    fact.ty
+                });
+            }
+        }
         let mut value = self.read_field(&target_value.ty, field, name.span());
         if nav == Navigation::Spread {
             return Value::of(Type::List(Box::new(value.ty)));

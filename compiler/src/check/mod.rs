@@ -350,7 +350,12 @@ impl<'a> Checker<'a> {
                 let names = self.schema.platform_names().join("` or `platform ");
                 self.report(
                     Diagnostic::error(codes::PLATFORM, "this file does not say which platform it runs on")
-                        .with_primary(Span::point(0), "a `platform` line is missing")
+                        .with_primary(
+                            file.items
+                                .first()
+                                .map_or(Span::point(0), |item| Span::point(item.span.start as usize)),
+                            "a `platform` line is missing before this",
+                        )
                         .with_help(format!("add `platform {names}` as the first line")),
                 );
             }

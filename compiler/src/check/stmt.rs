@@ -7,7 +7,7 @@ use replica_grammar::{Diagnostic, Span};
 use super::expr::type_text;
 use super::{Checker, ScopeKind, Value};
 use crate::codes;
-use crate::schema::{Field, NameCheck};
+use crate::schema::{CustomFieldFact, Field, NameCheck};
 use crate::suggest;
 use crate::types::Type;
 
@@ -381,7 +381,7 @@ impl Checker<'_> {
             }
             Type::Map(_, _) => {
                 if let Some(map_field) = custom_fields_map(object_expr) {
-                    self.custom_field_write(map_field, field, field_span, value, value_span);
+                    self.custom_field_write(map_field, field, field_span, value);
                 }
             }
             Type::Replica | Type::Object(_) => {
@@ -549,34 +549,36 @@ impl Checker<'_> {
 
     /// `entity.custom_fields.cf_x = v` / `entity.customFields.cf_x…`: with a lock, the
     /// field must exist and a dropdown value must be one of its choices.
-    fn custom_field_write(
+    /// With a lock, the instance's custom field of this name; reports an unknown one.
+    pub(crate) fn custom_field(
         &mut self,
         map_field: &str,
         field: &str,
         span: Span,
-        value: &Value,
-        value_span: Span,
-    ) {
-        let Some(platform) = &self.platform else { return };
-        let Some(custom) = &platform.custom_fields else { return };
-        let Some(fact) = custom.iter().find(|f| f.name == field) else {
-            let names: Vec<&str> = custom.iter().map(|f| f.name.as_str()).collect();
-            let mut diagnostic = Diagnostic::error(
-                codes::UNKNOWN_CUSTOM_FIELD,
-                format!("`{field}` is not a custom field of this instance"),
-            )
-            .with_primary(span, format!("unknown field in `entity.{map_field}`"));
-            diagnostic = match suggest::did_you_mean(field, names.iter().copied()) {
-                Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-                None => diagnostic
-                    .with_note(format!("the custom fields are {}", suggest::list(&names, 12)))
-                    .with_help("if the field was added recently, run `replica schema pull` again"),
-            };
-            self.report(diagnostic);
-            return;
+    ) -> Option<CustomFieldFact> {
+        let custom = self.platform.as_ref()?.custom_fields.as_ref()?;
+        if let Some(fact) = custom.iter().find(|f| f.name == field) {
+            return Some(fact.clone());
+        }
+        let names: Vec<&str> = custom.iter().map(|f| f.name.as_str()).collect();
+        let mut diagnostic = Diagnostic::error(
+            codes::UNKNOWN_CUSTOM_FIELD,
+            format!("`{field}` is not a custom field of this instance"),
+        )
+        .with_primary(span, format!("unknown field in `entity.{map_field}`"));
+        diagnostic = match suggest::did_you_mean(field, names.iter().copied()) {
+            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            None => diagnostic
+                .with_note(format!("the custom fields are {}", suggest::list(&names, 12)))
+                .with_help("if the field was added recently, run `replica schema pull` again"),
         };
+        self.report(diagnostic);
+        None
+    }
+
+    fn custom_field_write(&mut self, map_field: &str, field: &str, span: Span, value: &Value) {
+        let Some(fact) = self.custom_field(map_field, field, span) else { return };
         let Some(choices) = fact.choices.clone() else { return };
-        let _ = value_span;
         for (name, literal_span) in &value.flow.names {
             if choices.iter().any(|c| c == name) {
                 continue;
@@ -623,7 +625,7 @@ fn root_name(expr: &Expr) -> Option<&str> {
 }
 
 /// `entity.custom_fields` or `entity.customFields`: the map whose keys are custom fields.
-fn custom_fields_map(expr: &Expr) -> Option<&'static str> {
+pub(crate) fn custom_fields_map(expr: &Expr) -> Option<&'static str> {
     let ExprKind::Property { target, name, .. } = &expr.kind else { return None };
     let ExprKind::Name(root) = &target.kind else { return None };
     if root != "entity" && root != "issue" {
