@@ -238,7 +238,12 @@ mod tests {
         assert!(platform.status_names().contains(&"In Work"));
         assert!(platform.status_names().contains(&"Open"));
         let status_search = platform.search.iter().find(|f| f.name == "status").unwrap();
-        assert!(status_search.codes.as_ref().unwrap().iter().any(|(code, name)| *code == 8 && name == "In Work"));
+        assert!(status_search
+            .codes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .any(|(code, name)| *code == 8 && name == "In Work"));
         assert_eq!(platform.ticket_types, ["Question", "Incident"]);
         let region = &platform.custom_fields.as_ref().unwrap()[0];
         assert_eq!(region.name, "cf_region");

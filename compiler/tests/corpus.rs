@@ -18,52 +18,11 @@
 
 use std::path::{Path, PathBuf};
 
+use replica_testkit::{corpus, display_name, files, read, stem};
+
 use replica_compiler::grammar::ast::Direction;
 use replica_compiler::grammar::{parse, render::render, Diagnostic, Mode, Severity};
 use replica_compiler::{check, CheckOptions, SourceKind};
-
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus");
-
-/// The corpus folder, or `None` (after saying so) when this checkout lacks it.
-fn corpus(test: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(CORPUS);
-    if path.is_dir() {
-        Some(path)
-    } else {
-        println!("skipped {test}: the shared corpus is not at {CORPUS}");
-        None
-    }
-}
-
-/// The files of `dir` whose names end in `.{ext}`, sorted by name.
-fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == ext))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no .{ext} files in {}", dir.display());
-    files
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem().expect("file name").to_string_lossy().into_owned()
-}
-
-/// `dir/name` for messages and rendered diagnostics (no machine-specific prefix).
-fn display_name(path: &Path) -> String {
-    let dir = path.parent().and_then(Path::file_name).map(|d| d.to_string_lossy().into_owned());
-    let name = path.file_name().expect("file name").to_string_lossy().into_owned();
-    match dir {
-        Some(dir) => format!("{dir}/{name}"),
-        None => name,
-    }
-}
 
 /// What `replica check` reports for a file: syntax diagnostics, then (only when there is no
 /// syntax error) the checker's, sorted by position.

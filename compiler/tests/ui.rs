@@ -21,6 +21,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use replica_testkit::{display_name, read_case};
+
 use replica_compiler::codes::CHECK_CODES;
 use replica_compiler::grammar::ast::Direction;
 use replica_compiler::grammar::{parse, render::render, Diagnostic, Mode};
@@ -29,26 +31,6 @@ use replica_compiler::query::QUERY_CODES;
 use replica_compiler::{check, CheckOptions, SourceKind};
 
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/check");
-
-/// `errors/name.sync`: the folder and file name, so rendered paths do not depend on the
-/// machine.
-fn case_name(path: &Path) -> String {
-    let folder = path.parent().and_then(Path::file_name).expect("case folder").to_string_lossy();
-    let file = path.file_name().expect("case file").to_string_lossy();
-    format!("{folder}/{file}")
-}
-
-/// Reads a case and checks that it opens with a `//` comment describing it.
-fn read_case(path: &Path) -> String {
-    let source =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    assert!(
-        source.starts_with("// "),
-        "{} must start with a `//` comment saying what it tests",
-        case_name(path)
-    );
-    source
-}
 
 /// How to read a case: a rule file, or a bare script for the direction and platform its
 /// name gives.
@@ -62,7 +44,7 @@ fn kind_of(path: &Path) -> (Mode, SourceKind) {
     } else if name.contains("-incoming-") {
         Direction::Incoming
     } else {
-        panic!("{}: a .groovy case needs `-outgoing-` or `-incoming-` in its name", case_name(path))
+        panic!("{}: a .groovy case needs `-outgoing-` or `-incoming-` in its name", display_name(path))
     };
     let platform = if name.ends_with("-freshdesk.groovy") {
         "freshdesk"
@@ -71,7 +53,7 @@ fn kind_of(path: &Path) -> (Mode, SourceKind) {
     } else {
         panic!(
             "{}: a .groovy case name ends in `-freshdesk.groovy` or `-freshservice.groovy`",
-            case_name(path)
+            display_name(path)
         )
     };
     (Mode::Script, SourceKind::Script { direction, platform: platform.to_string() })
@@ -114,7 +96,7 @@ fn expected_codes(source: &str) -> Vec<String> {
 /// An `errors…/` case: the codes are the expected ones. Returns the rendered output, for
 /// the caller to snapshot (so that each folder has its own snapshot names).
 fn error_case(path: &Path, lock: Option<&SchemaLock>) -> String {
-    let name = case_name(path);
+    let name = display_name(path);
     let source = read_case(path);
     let diagnostics = diagnose(path, &source, lock);
     let text = rendered(&diagnostics, &name, &source);
@@ -128,7 +110,7 @@ fn error_case(path: &Path, lock: Option<&SchemaLock>) -> String {
 
 /// A `clean…/` case: nothing at all is reported.
 fn clean_case(path: &Path, lock: Option<&SchemaLock>) {
-    let name = case_name(path);
+    let name = display_name(path);
     let source = read_case(path);
     let diagnostics = diagnose(path, &source, lock);
     assert!(

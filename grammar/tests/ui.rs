@@ -15,6 +15,8 @@
 
 use std::path::Path;
 
+use replica_testkit::{display_name, read_case};
+
 use replica_grammar::{parse, render::render, sexp::to_sexp, Mode, Parsed};
 
 fn mode_of(path: &Path) -> Mode {
@@ -22,26 +24,6 @@ fn mode_of(path: &Path) -> Mode {
         Some("sync") => Mode::Rules,
         _ => Mode::Script,
     }
-}
-
-/// `parse/name.groovy`: the folder and file name, so rendered paths do not depend on the
-/// machine.
-fn case_name(path: &Path) -> String {
-    let folder = path.parent().and_then(Path::file_name).expect("case folder").to_string_lossy();
-    let file = path.file_name().expect("case file").to_string_lossy();
-    format!("{folder}/{file}")
-}
-
-/// Reads a case and checks that it opens with a `//` comment describing it.
-fn read_case(path: &Path) -> String {
-    let source =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    assert!(
-        source.starts_with("// "),
-        "{} must start with a `//` comment saying what it tests",
-        case_name(path)
-    );
-    source
 }
 
 fn rendered(parsed: &Parsed, name: &str) -> String {
@@ -62,7 +44,7 @@ fn expected_codes(source: &str) -> Vec<String> {
 #[test]
 fn parse_cases() {
     insta::glob!("ui/parse/*", |path| {
-        let name = case_name(path);
+        let name = display_name(path);
         let source = read_case(path);
         let parsed = parse(&source, mode_of(path));
         assert!(
@@ -77,7 +59,7 @@ fn parse_cases() {
 #[test]
 fn syntax_error_cases() {
     insta::glob!("ui/syntax-errors/*", |path| {
-        let name = case_name(path);
+        let name = display_name(path);
         let source = read_case(path);
         let parsed = parse(&source, mode_of(path));
         let text = rendered(&parsed, &name);
