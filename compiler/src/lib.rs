@@ -5,6 +5,7 @@
 pub mod check;
 pub mod codes;
 pub mod lock;
+pub mod methods;
 pub mod query;
 pub mod schema;
 pub mod suggest;

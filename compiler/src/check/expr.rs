@@ -7,6 +7,7 @@ use replica_grammar::{Diagnostic, Span};
 use super::stmt::{non_null_names, null_tested_names};
 use super::{Checker, Flow, ScopeKind, Value, GLOBALS};
 use crate::codes;
+use crate::methods;
 use crate::schema::{Field, Method, NameCheck};
 use crate::suggest;
 use crate::types::Type;
@@ -816,34 +817,31 @@ impl Checker<'_> {
         }
         let target = self.expr(receiver);
         self.null_check(&target, nav, receiver.span, name);
-        let result = match target.ty.non_null().clone() {
-            Type::Helper(helper) => self.helper_call(&helper, &method, name.span(), args, span),
-            Type::List(item) => {
-                let values = self.args(args, Some(&item));
-                let _ = values;
-                list_method(&item, &method)
-            }
-            Type::Map(key, value) => {
-                self.args(args, Some(&Type::Any));
-                let literal_key = match args.first() {
-                    Some(Arg::Positional(Expr { kind: ExprKind::Str { value, .. }, .. })) => {
-                        Some(value.as_str())
-                    }
-                    _ => None,
+        let receiver_type = target.ty.non_null().clone();
+        let result = match &receiver_type {
+            Type::Helper(helper) => self.helper_call(helper, &method, name.span(), args, span),
+            Type::List(_) | Type::Map(_, _) | Type::String | Type::Int | Type::Decimal | Type::Range => {
+                // Closures passed to `each`, `collect`, … get the receiver's element type.
+                let element = match &receiver_type {
+                    Type::Map(_, _) => Type::Any,
+                    other => other.element(),
                 };
-                map_method(&key, &value, &method, &target.flow, literal_key)
-            }
-            Type::String => {
-                self.args(args, Some(&Type::String));
-                string_method(&method)
-            }
-            Type::Int | Type::Decimal => {
-                self.args(args, None);
-                number_method(target.ty.non_null(), &method)
-            }
-            Type::Range => {
-                self.args(args, Some(&Type::Int));
-                list_method(&Type::Int, &method)
+                let values = self.args(args, Some(&element));
+                let mut result = self.groovy_method(&receiver_type, &method, name.span(), values.len(), span);
+                if let Type::Map(_, _) = receiver_type {
+                    if matches!(method.as_str(), "get" | "getAt" | "getOrDefault") {
+                        // `settings.get("defaultStatus")`: that entry's literal flows on.
+                        let literal_key = match args.first() {
+                            Some(Arg::Positional(Expr { kind: ExprKind::Str { value, .. }, .. })) => {
+                                Some(value.as_str())
+                            }
+                            _ => None,
+                        };
+                        result.flow.names = entry_names(&target.flow, literal_key)
+                            .unwrap_or_else(|| target.flow.map_values.clone());
+                    }
+                }
+                result
             }
             _ => {
                 self.args(args, Some(&Type::Any));
@@ -854,6 +852,38 @@ impl Checker<'_> {
             return Value::of(Type::List(Box::new(result.ty)));
         }
         result
+    }
+
+    /// A Groovy method on a string, number, list, map or range, typed from the shared
+    /// registry (`compiler/schemas/groovy-methods.json`). Groovy's library is larger than the
+    /// registry, so a method it does not describe is `Any`, not an error; a described one
+    /// called with the wrong number of arguments is.
+    fn groovy_method(
+        &mut self,
+        receiver: &Type,
+        method: &str,
+        name_span: Span,
+        given: usize,
+        span: Span,
+    ) -> Value {
+        let Some(kind) = methods::Receiver::of_type(receiver) else { return Value::any() };
+        let Some(entry) = methods::lookup(kind, method) else { return Value::any() };
+        if !entry.accepts(given) {
+            self.report(
+                Diagnostic::error(
+                    codes::ARGUMENT_COUNT,
+                    format!(
+                        "`{method}` on {} does not take {given} argument{}",
+                        receiver.describe(),
+                        plural(given)
+                    ),
+                )
+                .with_primary(span, format!("{given} argument{} here", plural(given)))
+                .with_secondary(name_span, "this method")
+                .with_note(format!("signature: {}", entry.signature())),
+            );
+        }
+        Value::of(entry.return_type(receiver))
     }
 
     fn function_call(&mut self, name: &str, name_span: Span, args: &[Arg], span: Span) -> Value {
@@ -1124,77 +1154,6 @@ fn static_call(path: &str, method: &str) -> Value {
         ("Integer" | "Long", "parseInt" | "parseLong" | "valueOf") => Type::Int,
         ("String", "valueOf" | "format" | "join") => Type::String,
         ("Math", "max" | "min" | "abs" | "round" | "floor" | "ceil") => Type::Any,
-        _ => Type::Any,
-    })
-}
-
-fn string_method(method: &str) -> Value {
-    Value::of(match method {
-        "trim" | "toLowerCase" | "toUpperCase" | "replace" | "replaceAll" | "replaceFirst" | "substring"
-        | "capitalize" | "uncapitalize" | "reverse" | "toString" | "padLeft" | "padRight" | "center"
-        | "strip" | "plus" | "multiply" | "take" | "drop" | "stripIndent" | "normalize" | "denormalize"
-        | "minus" | "concat" | "trimLeading" | "trimTrailing" | "format" | "join" | "getAt" => Type::String,
-        "split" | "tokenize" | "readLines" | "toList" | "collect" | "findAll" => {
-            Type::List(Box::new(Type::String))
-        }
-        "size" | "length" | "indexOf" | "lastIndexOf" | "toInteger" | "toLong" | "compareTo" | "count"
-        | "hashCode" => Type::Int,
-        "contains" | "startsWith" | "endsWith" | "isEmpty" | "equals" | "equalsIgnoreCase" | "matches"
-        | "isNumber" | "isInteger" | "isLong" | "isBigDecimal" | "isDouble" | "asBoolean" => Type::Bool,
-        "toBigDecimal" | "toDouble" | "toFloat" => Type::Decimal,
-        "find" => Type::String.nullable(),
-        _ => Type::Any,
-    })
-}
-
-fn list_method(item: &Type, method: &str) -> Value {
-    Value::of(match method {
-        "findAll" | "unique" | "sort" | "reverse" | "plus" | "minus" | "take" | "drop" | "toList"
-        | "asList" | "subList" | "each" | "eachWithIndex" | "toSorted" | "toUnique" | "tail" | "init"
-        | "takeWhile" | "dropWhile" | "leftShift" | "intersect" | "asImmutable" | "toSet" => {
-            Type::List(Box::new(item.clone()))
-        }
-        "find" | "first" | "last" | "head" | "get" | "getAt" | "min" | "max" | "remove" | "pop" => {
-            item.clone()
-        }
-        "any" | "every" | "contains" | "containsAll" | "isEmpty" | "add" | "addAll" | "removeAll"
-        | "equals" => Type::Bool,
-        "size" | "indexOf" | "lastIndexOf" | "count" | "findIndexOf" => Type::Int,
-        "join" | "toString" => Type::String,
-        "collect" | "collectMany" | "flatten" | "grep" => Type::List(Box::new(Type::Any)),
-        "groupBy" | "collectEntries" | "countBy" | "indexed" => {
-            Type::Map(Box::new(Type::Any), Box::new(Type::Any))
-        }
-        _ => Type::Any,
-    })
-}
-
-fn map_method(key: &Type, value: &Type, method: &str, flow: &Flow, literal_key: Option<&str>) -> Value {
-    let mut result = Value::of(match method {
-        "get" | "getAt" | "put" | "remove" | "getOrDefault" => value.clone(),
-        "keySet" => Type::List(Box::new(key.clone())),
-        "values" => Type::List(Box::new(value.clone())),
-        "containsKey" | "containsValue" | "isEmpty" | "any" | "every" | "equals" => Type::Bool,
-        "size" | "count" => Type::Int,
-        "findAll" | "each" | "eachWithIndex" | "plus" | "minus" | "subMap" | "sort" | "collectEntries" => {
-            Type::Map(Box::new(key.clone()), Box::new(value.clone()))
-        }
-        "collect" | "collectMany" | "entrySet" => Type::List(Box::new(Type::Any)),
-        "toString" => Type::String,
-        _ => Type::Any,
-    });
-    if matches!(method, "get" | "getAt" | "getOrDefault") {
-        result.flow.names = entry_names(flow, literal_key).unwrap_or_else(|| flow.map_values.clone());
-    }
-    result
-}
-
-fn number_method(receiver: &Type, method: &str) -> Value {
-    Value::of(match method {
-        "toString" | "format" => Type::String,
-        "intdiv" | "toInteger" | "toLong" | "intValue" | "longValue" | "compareTo" | "signum" => Type::Int,
-        "toBigDecimal" | "toDouble" | "doubleValue" | "setScale" => Type::Decimal,
-        "abs" | "plus" | "minus" | "multiply" | "power" | "negative" => receiver.clone(),
         _ => Type::Any,
     })
 }
