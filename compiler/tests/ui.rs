@@ -10,9 +10,6 @@
 //!   that folder (custom fields, custom statuses, ticket types of one instance).
 //! - `clean/` and `clean-with-lock/`: realistic scripts that must produce no diagnostic at
 //!   all, not even a warning. A diagnostic there is a false positive.
-//! - `known-false-positives/`: valid scripts the checker still reports, as an ignored test
-//!   (`cargo test --test ui -- --ignored` shows them failing). Move a case to `clean/` once
-//!   it passes.
 //!
 //! Every case starts with `//` comment lines saying what it tests. `.sync` files are rule
 //! files; `.groovy` files are bare scripts whose name says the direction and the platform
@@ -148,14 +145,6 @@ fn clean_cases_with_lock() {
     });
 }
 
-/// Valid Groovy that the checker still reports. Each file says why it is valid; the test
-/// fails (and so is ignored) until the checker accepts it.
-#[test]
-#[ignore = "known false positives of the checker"]
-fn known_false_positives() {
-    insta::glob!("ui/check/known-false-positives/*.{sync,groovy}", |path| clean_case(path, None));
-}
-
 // ---------------------------------------------------------------- coverage of the cases
 
 /// The case files of one folder.
@@ -215,7 +204,7 @@ fn there_are_enough_clean_cases() {
 
 #[test]
 fn case_names_say_how_to_read_them() {
-    for folder in ["errors", "errors-with-lock", "clean", "clean-with-lock", "known-false-positives"] {
+    for folder in ["errors", "errors-with-lock", "clean", "clean-with-lock"] {
         for path in cases(folder) {
             // Panics with the reason when a `.groovy` name lacks the direction or platform.
             let _ = kind_of(&path);

@@ -59,6 +59,8 @@ const KNOWN_CLASSES: &[&str] = &[
     "TimeUnit",
     "UUID",
     "SimpleDateFormat",
+    "TimeZone",
+    "Timestamp",
     "Closure",
     "Iterable",
     "CharSequence",
@@ -496,7 +498,10 @@ impl Checker<'_> {
         if name.starts_with("com.exalate.")
             || name.starts_with("java.util.")
             || name.starts_with("java.lang.")
-            || name == "java.text.SimpleDateFormat"
+            || matches!(
+                name.as_str(),
+                "java.text.SimpleDateFormat" | "java.util.TimeZone" | "java.sql.Timestamp"
+            )
         {
             return;
         }
@@ -763,6 +768,10 @@ impl Checker<'_> {
 
     pub fn closure(&mut self, params: Option<&[Param]>, body: &[Stmt], it: Type) {
         self.push(ScopeKind::Closure);
+        // Every Groovy closure also sees who defined it and who it delegates to.
+        for name in ["delegate", "owner", "thisObject"] {
+            self.declare_builtin(name, Value::any());
+        }
         match params {
             None => self.declare_builtin("it", Value::of(it)),
             Some(params) => {
