@@ -291,14 +291,12 @@ impl Checker<'_> {
             let key = match &entry.key {
                 MapKey::Word(word) => Some((word.name.clone(), word.span)),
                 MapKey::Expr(expr) => {
-                    let key = self.expr(expr);
+                    // Checked for its own errors; only literal keys can be compared for duplicates.
+                    self.expr(expr);
                     match &expr.kind {
                         ExprKind::Str { value, .. } => Some((value.clone(), expr.span)),
                         ExprKind::Int(text) => Some((text.clone(), expr.span)),
-                        _ => {
-                            let _ = key;
-                            None
-                        }
+                        _ => None,
                     }
                 }
                 MapKey::Spread => None,

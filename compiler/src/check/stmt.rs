@@ -91,7 +91,8 @@ impl Checker<'_> {
                 // `if (!user) { return }`: afterwards `user` is not null.
                 if then_ends && else_branch.is_none() {
                     let proven = null_tested_names(cond);
-                    let _ = self.narrow(&proven);
+                    // For the rest of the block: the saved null sources are not restored.
+                    self.narrow(&proven);
                 }
                 then_ends && else_ends
             }
