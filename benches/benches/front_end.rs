@@ -15,48 +15,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use replica_grammar::{layout, lexer, parse, Mode};
 
 /// One realistic rule file of about 40 lines: the per-file latency case.
-const SMALL_FILE: &str = r#"// acme-freshdesk.sync — the Freshdesk side of the ACME <-> Globex connection.
-platform freshdesk
-
-// Open (status 2) tickets with priority High (3) or Urgent (4).
-trigger ticket "status:2 AND priority:>3"
-
-outgoing {
-    replica.key         = entity.key
-    replica.summary     = clean(entity.summary)
-    replica.description = nodeHelper.stripHtml(entity.description)
-    replica.status      = entity.status
-    replica.priority    = entity.priority
-    replica.labels      = entity.labels
-    replica.comments    = entity.comments.findAll { !it.internal }
-    replica.attachments = entity.attachments.findAll { a ->
-        a.filename.toLowerCase().endsWith(".pdf") || a.mimetype?.startsWith("image/")
-    }
-}
-
-incoming {
-    def statusMap = [
-        "Open"     : "Open",
-        "Pending"  : "Waiting on Third Party",
-        "Resolved" : "Resolved",
-        "Closed"   : "Closed"
-    ]
-    def status = nodeHelper.getStatus(statusMap[replica.status?.name] ?: "Open")
-    if (status) {
-        entity.status = status
-    }
-    entity.comments = commentHelper.mergeComments(entity, replica, { comment ->
-        comment.body = "[Globex | ${comment.author?.displayName}] " + comment.body
-        comment.internal = true
-        comment
-    })
-    entity.attachments = attachmentHelper.mergeAttachments(entity, replica)
-}
-
-def clean(String s) {
-    return s?.replaceAll(/\s+/, " ")?.trim() ?: ""
-}
-"#;
+const SMALL_FILE: &str = include_str!("../../examples/acme-freshdesk.sync");
 
 /// The header of the large file.
 const LARGE_HEADER: &str = r#"// A generated rule file for benchmarking: many rule sets of realistic shape.

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::types::Type;
+use crate::types::{split_top_level_comma, Type};
 
 /// What a method is called on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -200,19 +200,6 @@ pub fn resolve(text: &str, receiver: &Type) -> Type {
 /// A map entry as the standard library passes it: a map with `key` and `value`.
 pub fn entry_type() -> Type {
     Type::Map(Box::new(Type::String), Box::new(Type::Any))
-}
-
-fn split_top_level_comma(text: &str) -> (&str, &str) {
-    let mut depth = 0;
-    for (i, ch) in text.char_indices() {
-        match ch {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            ',' if depth == 0 => return (&text[..i], &text[i + 1..]),
-            _ => {}
-        }
-    }
-    (text, "Any")
 }
 
 pub struct Registry {

@@ -168,7 +168,8 @@ impl Type {
     }
 }
 
-fn split_top_level_comma(text: &str) -> (&str, &str) {
+/// Splits `K,V` at the comma outside `<…>` (`Map<String,List<Int>>` → `String`, `List<Int>`).
+pub(crate) fn split_top_level_comma(text: &str) -> (&str, &str) {
     let mut depth = 0;
     for (i, ch) in text.char_indices() {
         match ch {

@@ -700,6 +700,37 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// Every binary operator, for tables and exhaustive tests.
+    pub const ALL: [BinaryOp; 27] = [
+        BinaryOp::Add,
+        BinaryOp::Sub,
+        BinaryOp::Mul,
+        BinaryOp::Div,
+        BinaryOp::Rem,
+        BinaryOp::Pow,
+        BinaryOp::Eq,
+        BinaryOp::NotEq,
+        BinaryOp::Identical,
+        BinaryOp::NotIdentical,
+        BinaryOp::Lt,
+        BinaryOp::Le,
+        BinaryOp::Gt,
+        BinaryOp::Ge,
+        BinaryOp::Compare,
+        BinaryOp::Find,
+        BinaryOp::Match,
+        BinaryOp::And,
+        BinaryOp::Or,
+        BinaryOp::BitAnd,
+        BinaryOp::BitOr,
+        BinaryOp::BitXor,
+        BinaryOp::Shl,
+        BinaryOp::Shr,
+        BinaryOp::UShr,
+        BinaryOp::In,
+        BinaryOp::NotIn,
+    ];
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {

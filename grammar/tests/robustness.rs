@@ -23,50 +23,7 @@ use replica_grammar::{parse, parse_bytes, render, sexp, Mode, Parsed};
 // ------------------------------------------------------------------ seed inputs
 
 /// A Freshdesk rule file (the shape of `examples/acme-freshdesk.sync`).
-const RULES_FRESHDESK: &str = r#"// acme-freshdesk.sync — the Freshdesk side of the ACME <-> Globex connection.
-platform freshdesk
-
-// Open (status 2) tickets with priority High (3) or Urgent (4): `:>` means "at least".
-trigger ticket "status:2 AND priority:>3"
-
-outgoing {
-    // What Globex receives. Internal notes stay at ACME.
-    replica.key         = entity.key
-    replica.summary     = clean(entity.summary)
-    replica.description = nodeHelper.stripHtml(entity.description)
-    replica.status      = entity.status
-    replica.priority    = entity.priority
-    replica.labels      = entity.labels
-    replica.comments    = entity.comments.findAll { !it.internal }
-    replica.attachments = entity.attachments.findAll { a ->
-        a.filename.toLowerCase().endsWith(".pdf") || a.mimetype?.startsWith("image/")
-    }
-}
-
-incoming {
-    def statusMap = [
-        "Open"     : "Open",
-        "Pending"  : "Waiting on Third Party",
-        "Resolved" : "Resolved",
-        "Closed"   : "Closed"
-    ]
-    def status = nodeHelper.getStatus(statusMap[replica.status?.name] ?: "Open")
-    if (status) {
-        entity.status = status
-    }
-    entity.comments = commentHelper.mergeComments(entity, replica, { comment ->
-        comment.body = "[Globex | ${comment.author?.displayName}] " + comment.body
-        comment.internal = true
-        comment
-    })
-    entity.attachments = attachmentHelper.mergeAttachments(entity, replica)
-}
-
-// Collapses runs of whitespace; null becomes "".
-def clean(String s) {
-    return s?.replaceAll(/\s+/, " ")?.trim() ?: ""
-}
-"#;
+const RULES_FRESHDESK: &str = include_str!("../../examples/acme-freshdesk.sync");
 
 /// A Freshservice rule file with more statements (maps, `switch`, loops, helpers).
 const RULES_FRESHSERVICE: &str = r#"platform freshservice

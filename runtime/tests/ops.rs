@@ -1557,36 +1557,7 @@ fn operators_never_panic() {
         Value::Regex(Rc::new(regex::Regex::new("a+").unwrap())),
         Value::native("f", |_| Ok(Value::Null)),
     ];
-    use BinaryOp::*;
-    let ops_all = [
-        Add,
-        Sub,
-        Mul,
-        Div,
-        Rem,
-        Pow,
-        Eq,
-        NotEq,
-        Identical,
-        NotIdentical,
-        Lt,
-        Le,
-        Gt,
-        Ge,
-        Compare,
-        Find,
-        Match,
-        And,
-        Or,
-        BitAnd,
-        BitOr,
-        BitXor,
-        Shl,
-        Shr,
-        UShr,
-        In,
-        NotIn,
-    ];
+    let ops_all = BinaryOp::ALL;
     let unary_all = [
         UnaryOp::Neg,
         UnaryOp::Plus,
