@@ -373,7 +373,11 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, utf8_only: bool) {
         // Delete a range.
         0 | 1 if len > 0 => {
             let a = pos(rng, bytes);
-            let b = pos(rng, bytes).min(a + 1 + rng.below(16));
+            let mut b = pos(rng, bytes).min(a + 1 + rng.below(16));
+            // Capping the length can land inside a character: move back to its start.
+            while utf8_only && b < bytes.len() && (bytes[b] & 0xC0) == 0x80 {
+                b -= 1;
+            }
             let (a, b) = (a.min(b), a.max(b));
             bytes.drain(a..b);
         }
