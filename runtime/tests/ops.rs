@@ -15,20 +15,19 @@
 //! * `DIVERGENCES` lists, with Groovy's output in a comment, the few places where Replica
 //!   deliberately differs (64-bit integers, no negative BigDecimal scales, no Double).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
-use replica_grammar::ast::{
-    AssignOp, BinaryOp, Expr, ExprKind, ItemKind, MapKey, PropertyName, StmtKind, TemplatePart, UnaryOp,
-};
-use replica_grammar::{parse, Mode};
+use replica_grammar::ast::{BinaryOp, UnaryOp};
 use replica_runtime::display::{format_decimal, inspect};
 use replica_runtime::ops::{
     self, as_type, binary, compare, equals, index, parse_decimal, set_index, truthy, unary,
 };
-use replica_runtime::{ErrorKind, Key, RuntimeError, Value};
+use replica_runtime::{ErrorKind, Key, Value};
+
+mod support;
 use rust_decimal::Decimal;
+use support::eval;
 
 // ---------------------------------------------------------------------------------------
 // Values by hand
@@ -181,192 +180,6 @@ fn expected_tsv_lines_are_quoted_faithfully() {
     let lines: Vec<&str> = text.lines().collect();
     for (line, snippet, expected, _) in expected_tsv_cases() {
         assert_eq!(lines[line - 1], format!("{snippet}\t{expected}"), "expected.tsv line {line} changed");
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// A tiny evaluator over the real parser, calling only `ops`
-// ---------------------------------------------------------------------------------------
-
-struct Eval {
-    vars: HashMap<String, Value>,
-}
-
-fn eval(source: &str) -> Result<Value, RuntimeError> {
-    let parsed = parse(source, Mode::Script);
-    assert!(!parsed.has_errors(), "{source}: does not parse: {:?}", parsed.diagnostics);
-    let mut eval = Eval { vars: HashMap::new() };
-    let mut last = Value::Null;
-    for item in &parsed.file.items {
-        match &item.kind {
-            ItemKind::Stmt(stmt) => match &stmt.kind {
-                StmtKind::Expr(expr) => last = eval.expr(expr)?,
-                StmtKind::VarDecl(decl) => {
-                    for var in &decl.vars {
-                        let value = match &var.init {
-                            Some(init) => eval.expr(init)?,
-                            None => Value::Null,
-                        };
-                        eval.vars.insert(var.name.name.clone(), value);
-                    }
-                    last = Value::Null;
-                }
-                other => panic!("{source}: the test evaluator does not run {other:?}"),
-            },
-            other => panic!("{source}: the test evaluator does not run {other:?}"),
-        }
-    }
-    Ok(last)
-}
-
-impl Eval {
-    fn expr(&mut self, expr: &Expr) -> Result<Value, RuntimeError> {
-        Ok(match &expr.kind {
-            ExprKind::Null => Value::Null,
-            ExprKind::Bool(b) => Value::Bool(*b),
-            ExprKind::Int(text) => {
-                let digits = text.trim_end_matches(['l', 'L', 'i', 'I']).replace('_', "");
-                Value::Int(digits.parse().unwrap_or_else(|_| panic!("integer literal {text}")))
-            }
-            ExprKind::Decimal(text) => {
-                let digits = text.trim_end_matches(['g', 'G']).replace('_', "");
-                Value::Decimal(parse_decimal(&digits).unwrap_or_else(|| panic!("decimal literal {text}")))
-            }
-            ExprKind::Str { value, .. } => Value::str(value),
-            ExprKind::Template { parts, .. } => {
-                let mut out = String::new();
-                for part in parts {
-                    match part {
-                        TemplatePart::Text { value, .. } => out.push_str(value),
-                        TemplatePart::Interp { expr: Some(e), .. } => {
-                            out.push_str(&self.expr(e)?.to_string())
-                        }
-                        TemplatePart::Interp { expr: None, .. } => {}
-                    }
-                }
-                Value::str(&out)
-            }
-            ExprKind::List(items) => {
-                Value::list(items.iter().map(|e| self.expr(e)).collect::<Result<_, _>>()?)
-            }
-            ExprKind::Map(entries) => {
-                let mut out = IndexMap::new();
-                for entry in entries {
-                    let key = match &entry.key {
-                        MapKey::Word(ident) => Value::str(&ident.name),
-                        MapKey::Expr(e) => self.expr(e)?,
-                        other => panic!("map key {other:?}"),
-                    };
-                    let value = self.expr(&entry.value)?;
-                    out.insert(Key(key), value);
-                }
-                Value::map(out)
-            }
-            ExprKind::Range { from, to, inclusive } => match (self.expr(from)?, self.expr(to)?) {
-                (Value::Int(from), Value::Int(to)) => Value::Range { from, to, inclusive: *inclusive },
-                other => panic!("range bounds {other:?}"),
-            },
-            ExprKind::Name(name) => {
-                self.vars.get(name).cloned().unwrap_or_else(|| panic!("unknown variable {name}"))
-            }
-            ExprKind::Paren(inner) => self.expr(inner)?,
-            ExprKind::Unary { op, operand } => {
-                let value = self.expr(operand)?;
-                let result = unary(*op, &value)?;
-                match op {
-                    UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec => {
-                        self.assign(operand, result.clone())?;
-                        if matches!(op, UnaryOp::PostInc | UnaryOp::PostDec) {
-                            value
-                        } else {
-                            result
-                        }
-                    }
-                    _ => result,
-                }
-            }
-            ExprKind::Binary { op: BinaryOp::And, lhs, rhs } => {
-                Value::Bool(truthy(&self.expr(lhs)?) && truthy(&self.expr(rhs)?))
-            }
-            ExprKind::Binary { op: BinaryOp::Or, lhs, rhs } => {
-                Value::Bool(truthy(&self.expr(lhs)?) || truthy(&self.expr(rhs)?))
-            }
-            ExprKind::Binary { op, lhs, rhs } => {
-                let (a, b) = (self.expr(lhs)?, self.expr(rhs)?);
-                binary(*op, &a, &b)?
-            }
-            ExprKind::Ternary { cond, then_expr, else_expr } => {
-                if truthy(&self.expr(cond)?) {
-                    self.expr(then_expr)?
-                } else {
-                    self.expr(else_expr)?
-                }
-            }
-            ExprKind::Elvis { lhs, rhs } => {
-                let value = self.expr(lhs)?;
-                if truthy(&value) {
-                    value
-                } else {
-                    self.expr(rhs)?
-                }
-            }
-            ExprKind::Assign { op, target, value } => {
-                let mut value = self.expr(value)?;
-                if let Some(AssignOp::Op(op)) = op {
-                    let current = self.expr(target)?;
-                    value = binary(*op, &current, &value)?;
-                }
-                self.assign(target, value.clone())?;
-                value
-            }
-            ExprKind::As { expr, ty } => as_type(&self.expr(expr)?, &ty.name.dotted())?,
-            ExprKind::Index { target, index: indices, .. } => {
-                let target = self.expr(target)?;
-                let at = self.index_value(indices)?;
-                index(&target, &at)?
-            }
-            ExprKind::MethodCall {
-                receiver: Some(receiver), name: PropertyName::Word(name), args, ..
-            } => {
-                let receiver = self.expr(receiver)?;
-                let args: Vec<Value> = args
-                    .iter()
-                    .map(|arg| match arg {
-                        replica_grammar::ast::Arg::Positional(e) => self.expr(e),
-                        other => panic!("argument {other:?}"),
-                    })
-                    .collect::<Result<_, _>>()?;
-                match (name.name.as_str(), args.as_slice()) {
-                    ("inspect", []) => Value::str(&inspect(&receiver)),
-                    ("intdiv", [divisor]) => ops::intdiv(&receiver, divisor)?,
-                    (other, _) => panic!("the test evaluator has no method {other}"),
-                }
-            }
-            other => panic!("the test evaluator does not evaluate {other:?}"),
-        })
-    }
-
-    fn index_value(&mut self, indices: &[Expr]) -> Result<Value, RuntimeError> {
-        if let [one] = indices {
-            self.expr(one)
-        } else {
-            Ok(Value::list(indices.iter().map(|e| self.expr(e)).collect::<Result<_, _>>()?))
-        }
-    }
-
-    fn assign(&mut self, target: &Expr, value: Value) -> Result<(), RuntimeError> {
-        match &target.kind {
-            ExprKind::Name(name) => {
-                self.vars.insert(name.clone(), value);
-                Ok(())
-            }
-            ExprKind::Index { target, index: indices, .. } => {
-                let target = self.expr(target)?;
-                let at = self.index_value(indices)?;
-                set_index(&target, &at, value)
-            }
-            other => panic!("cannot assign to {other:?}"),
-        }
     }
 }
 
