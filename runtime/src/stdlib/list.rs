@@ -270,15 +270,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut out = Vec::new();
             for item in items {
-                match call1(inv, closure, item)? {
-                    produced @ (Value::List(_) | Value::Range { .. }) => out.extend(snapshot(&produced)?),
-                    other => {
-                        return Err(RuntimeError::type_error(format!(
-                            "the closure of `collectMany` must return a list, not {}",
-                            ops::article(&other)
-                        )))
-                    }
-                }
+                extend_collect_many(&mut out, call1(inv, closure, item)?)?;
             }
             Value::list(out)
         }
@@ -636,4 +628,18 @@ fn flatten_into(items: &[Value], out: &mut Vec<Value>, depth: usize) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Adds what a `collectMany` closure returned (a list or range) to the result.
+pub(super) fn extend_collect_many(out: &mut Vec<Value>, produced: Value) -> Result<(), RuntimeError> {
+    match produced {
+        Value::List(_) | Value::Range { .. } => {
+            out.extend(snapshot(&produced)?);
+            Ok(())
+        }
+        other => Err(RuntimeError::type_error(format!(
+            "the closure of `collectMany` must return a list, not {}",
+            ops::article(&other)
+        ))),
+    }
 }

@@ -142,17 +142,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut out = Vec::new();
             for (k, v) in pairs(map) {
-                match call_entry(inv, closure, &k, &v, None)? {
-                    produced @ (Value::List(_) | Value::Range { .. }) => {
-                        out.extend(super::list::snapshot(&produced)?)
-                    }
-                    other => {
-                        return Err(RuntimeError::type_error(format!(
-                            "the closure of `collectMany` must return a list, not {}",
-                            ops::article(&other)
-                        )))
-                    }
-                }
+                super::list::extend_collect_many(&mut out, call_entry(inv, closure, &k, &v, None)?)?;
             }
             Value::list(out)
         }
