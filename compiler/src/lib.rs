@@ -2,12 +2,14 @@
 //! types, the checks of DESIGN §3, trigger queries, and the registry of diagnostic codes.
 //! (Lowering to bytecode arrives with the VM.)
 
+pub mod bytecode;
 pub mod check;
 pub mod codes;
 pub mod lock;
 pub mod methods;
 pub mod query;
 pub mod schema;
+pub mod shapes;
 pub mod suggest;
 pub mod types;
 

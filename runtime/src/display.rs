@@ -158,6 +158,36 @@ impl<W: Write> Printer<'_, W> {
             }
             Value::Regex(re) => self.out.write_str(re.as_str()),
             Value::Closure(_) | Value::Native(_) => self.out.write_str("Closure"),
+            Value::Date(millis) => self.out.write_str(&format_date(*millis)),
+            Value::Record(record) if record.shape.name == "Exception" => {
+                let slots = record.slots.borrow();
+                write!(self.out, "{}", slots[1])?;
+                if !slots[0].is_null() {
+                    write!(self.out, ": {}", slots[0])?;
+                }
+                Ok(())
+            }
+            // Records print like maps of their fields, so `println replica.status` is readable.
+            Value::Record(record) => {
+                let address = std::rc::Rc::as_ptr(record) as *const () as usize;
+                if self.stack.contains(&address) {
+                    return self.out.write_str("(this Object)");
+                }
+                if self.stack.len() >= MAX_DEPTH {
+                    return self.out.write_str("...");
+                }
+                self.stack.push(address);
+                self.out.write_char('[')?;
+                for (i, (slot, item)) in record.shape.slots.iter().zip(record.slots.borrow().iter()).enumerate() {
+                    if i > 0 {
+                        self.out.write_str(", ")?;
+                    }
+                    write!(self.out, "{}:", slot.name)?;
+                    self.value(item)?;
+                }
+                self.stack.pop();
+                self.out.write_char(']')
+            }
             Value::List(list) => {
                 let address = std::rc::Rc::as_ptr(list) as *const () as usize;
                 if self.stack.contains(&address) {
@@ -203,5 +233,13 @@ impl<W: Write> Printer<'_, W> {
                 self.out.write_char(']')
             }
         }
+    }
+}
+
+/// Java's `Date.toString()` in UTC: `Tue Nov 24 08:59:28 UTC 2026`.
+pub fn format_date(millis: i64) -> String {
+    match chrono::DateTime::from_timestamp_millis(millis) {
+        Some(at) => at.format("%a %b %d %H:%M:%S UTC %Y").to_string(),
+        None => format!("Date({millis})"),
     }
 }

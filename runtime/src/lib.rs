@@ -1,10 +1,14 @@
 //! replica-runtime: values with Groovy's meaning, their operators and the Groovy methods
-//! scripts call. (The bytecode VM, helpers, connectors, sync engine and simulator arrive
-//! with their issues.)
+//! scripts call; the bytecode VM; the helpers; the ticket model (decoding platform JSON
+//! into typed records and planning the REST update back).
 
 pub mod display;
+pub mod entity;
+pub mod helpers;
+pub mod host;
 pub mod ops;
 pub mod stdlib;
 pub mod value;
+pub mod vm;
 
 pub use value::{ErrorKind, Invoke, Key, RuntimeError, Value};

@@ -81,7 +81,7 @@ pub fn truthy(value: &Value) -> bool {
         Value::List(list) => !list.borrow().is_empty(),
         Value::Map(map) => !map.borrow().is_empty(),
         Value::Range { from, to, inclusive } => range_len(*from, *to, *inclusive) > 0,
-        Value::Regex(_) | Value::Closure(_) | Value::Native(_) => true,
+        Value::Regex(_) | Value::Closure(_) | Value::Native(_) | Value::Record(_) | Value::Date(_) => true,
     }
 }
 
@@ -735,7 +735,7 @@ pub fn is_case(case: &Value, switch: &Value) -> Result<bool> {
         Value::Closure(_) | Value::Native(_) => {
             return Err(RuntimeError::type_error("a closure used as a case must be called by the VM"));
         }
-        Value::Bool(_) => java_equals(case, switch),
+        Value::Bool(_) | Value::Record(_) | Value::Date(_) => java_equals(case, switch),
     })
 }
 

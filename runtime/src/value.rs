@@ -13,8 +13,10 @@ use std::cell::RefCell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
+use replica_compiler::shapes::Shape;
 use rust_decimal::Decimal;
 
 /// A Groovy map: insertion-ordered, keyed by value.
@@ -43,6 +45,42 @@ pub enum Value {
     Closure(Rc<Closure>),
     /// A function written in Rust (method pointers, test doubles, helpers' callbacks).
     Native(Rc<NativeFn>),
+    /// A typed object with a known slot layout: the ticket, the replica, a status, a user, a
+    /// comment, an exception, an instance of a script class.
+    Record(Rc<Record>),
+    /// Groovy's `java.util.Date`: milliseconds since 1970-01-01T00:00:00Z.
+    Date(i64),
+}
+
+/// A typed object: its shape says which field is in which slot (see
+/// `replica_compiler::shapes`). Records are mutable and shared, like Groovy objects.
+pub struct Record {
+    pub shape: Arc<Shape>,
+    pub slots: RefCell<Vec<Value>>,
+}
+
+impl Record {
+    /// A record of `shape` with every slot null.
+    pub fn empty(shape: &Arc<Shape>) -> Rc<Record> {
+        Rc::new(Record { shape: shape.clone(), slots: RefCell::new(vec![Value::Null; shape.len()]) })
+    }
+
+    /// The value of field `name`, or `None` when the shape has no such field.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        let slot = self.shape.slot(name)?;
+        Some(self.slots.borrow()[slot as usize].clone())
+    }
+
+    /// Sets field `name`; false when the shape has no such field.
+    pub fn set(&self, name: &str, value: Value) -> bool {
+        match self.shape.slot(name) {
+            Some(slot) => {
+                self.slots.borrow_mut()[slot as usize] = value;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// A script closure: which compiled function, and the variables it captured. Captured
@@ -176,11 +214,36 @@ impl Value {
             Value::Range { .. } => "Range",
             Value::Regex(_) => "Pattern",
             Value::Closure(_) | Value::Native(_) => "Closure",
+            Value::Record(record) => record_type_name(&record.shape.name),
+            Value::Date(_) => "Date",
         }
+    }
+
+    pub fn record(shape: &Arc<Shape>, slots: Vec<Value>) -> Value {
+        debug_assert_eq!(slots.len(), shape.len());
+        Value::Record(Rc::new(Record { shape: shape.clone(), slots: RefCell::new(slots) }))
     }
 
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
+    }
+}
+
+/// The class name a record's shape stands for, for messages and `instanceof`.
+fn record_type_name(shape: &str) -> &'static str {
+    match shape {
+        "Replica" => "Replica",
+        "Exception" => "Exception",
+        name if name.starts_with("Ticket(") => "Issue",
+        "Status" => "Status",
+        "Priority" => "Priority",
+        "User" => "User",
+        "Comment" => "Comment",
+        "Attachment" => "Attachment",
+        "Label" => "Label",
+        "CustomField" => "CustomField",
+        "Connection" => "Connection",
+        _ => "Object",
     }
 }
 
@@ -210,6 +273,8 @@ impl PartialEq for Key {
             // Lists, maps and closures as keys compare by identity.
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
             (Value::Map(a), Value::Map(b)) => Rc::ptr_eq(a, b),
+            (Value::Record(a), Value::Record(b)) => Rc::ptr_eq(a, b),
+            (Value::Date(a), Value::Date(b)) => a == b,
             _ => false,
         }
     }
@@ -231,6 +296,8 @@ impl Hash for Key {
             Value::Range { from, to, inclusive } => (from, to, inclusive).hash(state),
             Value::List(l) => (Rc::as_ptr(l) as usize).hash(state),
             Value::Map(m) => (Rc::as_ptr(m) as usize).hash(state),
+            Value::Record(r) => (Rc::as_ptr(r) as usize).hash(state),
+            Value::Date(ms) => ms.hash(state),
             _ => {}
         }
     }

@@ -43,6 +43,8 @@ pub fn hash(value: &Value) -> i32 {
         Value::Regex(re) => Rc::as_ptr(re) as *const () as usize as i32,
         Value::Closure(c) => Rc::as_ptr(c) as *const () as usize as i32,
         Value::Native(n) => Rc::as_ptr(n) as *const () as usize as i32,
+        Value::Record(r) => Rc::as_ptr(r) as *const () as usize as i32,
+        Value::Date(ms) => (*ms ^ ((*ms as u64) >> 32) as i64) as i32,
     }
 }
 
