@@ -2,6 +2,7 @@
 //! types, the checks of DESIGN §3, trigger queries, and the registry of diagnostic codes.
 //! (Lowering to bytecode arrives with the VM.)
 
+pub mod builtins;
 pub mod bytecode;
 pub mod check;
 pub mod codes;
