@@ -7,6 +7,7 @@ pub mod bytecode;
 pub mod check;
 pub mod codes;
 pub mod lock;
+pub mod lower;
 pub mod methods;
 pub mod query;
 pub mod schema;

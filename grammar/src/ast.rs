@@ -778,6 +778,94 @@ impl UnaryOp {
     }
 }
 
+/// The direct children of an expression, for both `&Expr` and `&mut Expr` walks (one list,
+/// so the two cannot drift apart).
+macro_rules! each_child {
+    ($self:ident, $f:ident, $iter:ident, $arg:ident, $($ref:tt)*) => {
+        let mut f = $f;
+        match $($ref)* $self.kind {
+            ExprKind::Template { parts, .. } => {
+                for part in parts {
+                    if let TemplatePart::Interp { expr: Some(expr), .. } = part {
+                        f(expr);
+                    }
+                }
+            }
+            ExprKind::List(items) => items.$iter().for_each(f),
+            ExprKind::Map(entries) => {
+                for entry in entries {
+                    if let MapKey::Expr(key) = $($ref)* entry.key {
+                        f(key);
+                    }
+                    f($($ref)* entry.value);
+                }
+            }
+            ExprKind::Range { from, to, .. } => {
+                f(from);
+                f(to);
+            }
+            ExprKind::Paren(inner) => f(inner),
+            ExprKind::Property { target, name, .. } | ExprKind::MethodPointer { target, name } => {
+                f(target);
+                if let PropertyName::Quoted(expr) = name {
+                    f(expr);
+                }
+            }
+            ExprKind::MethodCall { receiver, name, args, .. } => {
+                if let Some(receiver) = receiver {
+                    f(receiver);
+                }
+                if let PropertyName::Quoted(expr) = name {
+                    f(expr);
+                }
+                $arg(args, &mut f);
+            }
+            ExprKind::Call { callee, args } => {
+                f(callee);
+                $arg(args, &mut f);
+            }
+            ExprKind::Index { target, index, .. } => {
+                f(target);
+                index.$iter().for_each(f);
+            }
+            ExprKind::Unary { operand, .. } => f(operand),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Elvis { lhs, rhs } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::Ternary { cond, then_expr, else_expr } => {
+                f(cond);
+                f(then_expr);
+                f(else_expr);
+            }
+            ExprKind::Assign { target, value, .. } => {
+                f(target);
+                f(value);
+            }
+            ExprKind::As { expr, .. } | ExprKind::Cast { expr, .. } | ExprKind::InstanceOf { expr, .. } => {
+                f(expr)
+            }
+            ExprKind::New { args, .. } => $arg(args, &mut f),
+            ExprKind::NewArray { sizes, init, .. } => {
+                sizes.$iter().for_each(&mut f);
+                if let Some(init) = init {
+                    init.$iter().for_each(f);
+                }
+            }
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Decimal(_)
+            | ExprKind::Str { .. }
+            | ExprKind::Name(_)
+            | ExprKind::This
+            | ExprKind::Super
+            | ExprKind::Closure { .. }
+            | ExprKind::Error => {}
+        }
+    };
+}
+
 impl Expr {
     pub fn new(kind: ExprKind, span: Span) -> Expr {
         Expr { kind, span }
@@ -805,91 +893,31 @@ impl Expr {
 
     /// Calls `f` on each direct child expression (not on expressions inside closure
     /// bodies, which are statements). Used by the depth limit and the iterative drop.
-    pub fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Expr)) {
-        match &mut self.kind {
-            ExprKind::Template { parts, .. } => {
-                for part in parts {
-                    if let TemplatePart::Interp { expr: Some(expr), .. } = part {
-                        f(expr);
-                    }
+    pub fn for_each_child_mut(&mut self, f: impl FnMut(&mut Expr)) {
+        each_child!(self, f, iter_mut, for_each_arg_mut, &mut);
+    }
+
+    /// Calls `f` on each direct child expression, as [`Expr::for_each_child_mut`].
+    pub fn for_each_child<'a>(&'a self, f: impl FnMut(&'a Expr)) {
+        each_child!(self, f, iter, for_each_arg, &);
+    }
+}
+
+fn for_each_arg_mut(args: &mut [Arg], f: &mut impl FnMut(&mut Expr)) {
+    for arg in args {
+        match arg {
+            Arg::Positional(expr) | Arg::Spread(expr) => f(expr),
+            Arg::Named { key, value, .. } => {
+                if let MapKey::Expr(key) = key {
+                    f(key);
                 }
-            }
-            ExprKind::List(items) => items.iter_mut().for_each(f),
-            ExprKind::Map(entries) => {
-                for entry in entries {
-                    if let MapKey::Expr(key) = &mut entry.key {
-                        f(key);
-                    }
-                    f(&mut entry.value);
-                }
-            }
-            ExprKind::Range { from, to, .. } => {
-                f(from);
-                f(to);
-            }
-            ExprKind::Paren(inner) => f(inner),
-            ExprKind::Property { target, name, .. } | ExprKind::MethodPointer { target, name } => {
-                f(target);
-                if let PropertyName::Quoted(expr) = name {
-                    f(expr);
-                }
-            }
-            ExprKind::MethodCall { receiver, name, args, .. } => {
-                if let Some(receiver) = receiver {
-                    f(receiver);
-                }
-                if let PropertyName::Quoted(expr) = name {
-                    f(expr);
-                }
-                for_each_arg(args, &mut f);
-            }
-            ExprKind::Call { callee, args } => {
-                f(callee);
-                for_each_arg(args, &mut f);
-            }
-            ExprKind::Index { target, index, .. } => {
-                f(target);
-                index.iter_mut().for_each(f);
-            }
-            ExprKind::Unary { operand, .. } => f(operand),
-            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Elvis { lhs, rhs } => {
-                f(lhs);
-                f(rhs);
-            }
-            ExprKind::Ternary { cond, then_expr, else_expr } => {
-                f(cond);
-                f(then_expr);
-                f(else_expr);
-            }
-            ExprKind::Assign { target, value, .. } => {
-                f(target);
                 f(value);
             }
-            ExprKind::As { expr, .. } | ExprKind::Cast { expr, .. } | ExprKind::InstanceOf { expr, .. } => {
-                f(expr)
-            }
-            ExprKind::New { args, .. } => for_each_arg(args, &mut f),
-            ExprKind::NewArray { sizes, init, .. } => {
-                sizes.iter_mut().for_each(&mut f);
-                if let Some(init) = init {
-                    init.iter_mut().for_each(f);
-                }
-            }
-            ExprKind::Null
-            | ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::Decimal(_)
-            | ExprKind::Str { .. }
-            | ExprKind::Name(_)
-            | ExprKind::This
-            | ExprKind::Super
-            | ExprKind::Closure { .. }
-            | ExprKind::Error => {}
         }
     }
 }
 
-fn for_each_arg(args: &mut [Arg], f: &mut impl FnMut(&mut Expr)) {
+fn for_each_arg<'a>(args: &'a [Arg], f: &mut impl FnMut(&'a Expr)) {
     for arg in args {
         match arg {
             Arg::Positional(expr) | Arg::Spread(expr) => f(expr),

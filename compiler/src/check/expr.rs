@@ -1106,7 +1106,8 @@ pub(crate) fn type_text(ty: &Type_) -> String {
     }
 }
 
-fn parse_int(text: &str) -> Option<i64> {
+/// The value of an integer literal as written (`1_000`, `0xFF`, `10L`).
+pub fn parse_int(text: &str) -> Option<i64> {
     let digits: String = text.chars().filter(|c| *c != '_').collect();
     let digits = digits.trim_end_matches(['l', 'L', 'i', 'I', 'g', 'G']);
     if let Some(hex) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {

@@ -12,6 +12,7 @@
 
 mod expr;
 mod stmt;
+pub use expr::parse_int;
 
 use std::collections::HashMap;
 
