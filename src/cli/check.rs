@@ -26,7 +26,14 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
 
-    /// Read the files as bare scripts (as pasted from Exalate) for this direction.
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// How to read a rules file or bare script: shared by `compile`, `disasm` and `run`.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Read the file as a bare script (as pasted from Exalate) for this direction.
     #[arg(long, value_enum, value_name = "DIRECTION")]
     pub script: Option<Direction>,
 
@@ -37,6 +44,16 @@ pub struct CheckArgs {
     /// A schema lock file with the instance's custom fields and statuses.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+}
+
+impl SourceArgs {
+    pub fn context(&self) -> anyhow::Result<CheckContext> {
+        Ok(CheckContext {
+            script: self.script,
+            platform: self.platform,
+            schema: self.schema.as_deref().map(SchemaLock::read).transpose()?,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -68,19 +85,25 @@ pub struct CheckContext {
 }
 
 /// One file's result.
-struct FileReport {
-    path: PathBuf,
+pub struct FileReport {
+    pub path: PathBuf,
     /// The text the spans point into.
-    source: String,
-    diagnostics: Vec<Diagnostic>,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The tree, for the commands that go on to compile it.
+    pub file: ast::File,
+    /// How the file was read (`None` when syntax errors stopped the check).
+    pub kind: Option<SourceKind>,
+}
+
+impl FileReport {
+    pub fn has_errors(&self) -> bool {
+        Tally::of(&self.diagnostics).errors > 0
+    }
 }
 
 pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
-    let context = CheckContext {
-        script: args.script,
-        platform: args.platform,
-        schema: args.schema.as_deref().map(SchemaLock::read).transpose()?,
-    };
+    let context = args.source.context()?;
 
     let mut outcome = Outcome::Clean;
     let mut json = Vec::new();
@@ -112,28 +135,33 @@ pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport> {
+/// Parses and checks one file.
+pub fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport> {
     let bytes = read_file(path)?;
     let mode = super::mode_for(path, context.script.is_some());
     let parsed = replica_grammar::parse_bytes(&bytes, mode);
-    let semantic = analyze(&parsed, path, mode, context)?;
+    let (kind, semantic) = match analyze(&parsed, path, mode, context)? {
+        Some((kind, diagnostics)) => (Some(kind), diagnostics),
+        None => (None, Vec::new()),
+    };
     let mut diagnostics = parsed.diagnostics;
     diagnostics.extend(semantic);
     // Stable: at one position, syntax diagnostics come before the checker's.
     diagnostics.sort_by_key(|d| d.primary_span().map(|span| span.start));
-    Ok(FileReport { path: path.to_path_buf(), source: parsed.source, diagnostics })
+    Ok(FileReport { path: path.to_path_buf(), source: parsed.source, diagnostics, file: parsed.file, kind })
 }
 
-/// The semantic check of a parsed file. Returns only the checker's diagnostics (the syntax
-/// ones are in `parsed.diagnostics`); a file with syntax errors is not checked further.
+/// The semantic check of a parsed file. Returns how the file was read and only the
+/// checker's diagnostics (the syntax ones are in `parsed.diagnostics`); a file with syntax
+/// errors is not checked further (`None`).
 fn analyze(
     parsed: &Parsed,
     path: &Path,
     mode: Mode,
     context: &CheckContext,
-) -> anyhow::Result<Vec<Diagnostic>> {
+) -> anyhow::Result<Option<(SourceKind, Vec<Diagnostic>)>> {
     if parsed.has_errors() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let source = match mode {
         Mode::Rules => SourceKind::Rules,
@@ -150,7 +178,8 @@ fn analyze(
             None => None,
         },
     };
-    Ok(replica_compiler::check(&parsed.file, &CheckOptions { source, lock }))
+    let diagnostics = replica_compiler::check(&parsed.file, &CheckOptions { source: source.clone(), lock });
+    Ok(Some((source, diagnostics)))
 }
 
 /// A bare script's direction and platform: from `--script`/`--platform`, or from a file
