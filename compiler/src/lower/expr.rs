@@ -81,7 +81,7 @@ impl Lowerer<'_> {
             ExprKind::Name(name) => self.name(name, expr),
             ExprKind::This => {
                 if self.this_available() {
-                    self.b().emit(Instr::LoadThis);
+                    self.load_this();
                 } else {
                     self.unsupported(expr.span, "`this` outside a class method");
                 }
@@ -245,6 +245,16 @@ impl Lowerer<'_> {
         owner.is_some_and(|b| matches!(b.kind, FunctionKind::Method | FunctionKind::Constructor))
     }
 
+    /// `this`: slot 0 of the method, or captured from it inside a closure.
+    pub(super) fn load_this(&mut self) {
+        match self.resolve("this") {
+            Some(loc) => self.b().load(loc),
+            None => {
+                self.b().emit(Instr::LoadThis);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ names
 
     fn name(&mut self, name: &str, expr: &Expr) {
@@ -257,7 +267,7 @@ impl Lowerer<'_> {
             return;
         }
         if self.class_field(name) {
-            self.b().emit(Instr::LoadThis);
+            self.load_this();
             let constant = self.name_constant(name);
             self.b().emit(Instr::GetProp(constant));
             return;
@@ -565,7 +575,7 @@ impl Lowerer<'_> {
         match place {
             Place::Var(loc) => self.b().load(*loc),
             Place::Field(name) => {
-                self.b().emit(Instr::LoadThis);
+                self.load_this();
                 self.b().emit(Instr::GetProp(*name));
             }
             Place::Global(name) => {
@@ -579,7 +589,7 @@ impl Lowerer<'_> {
         match place {
             Place::Var(loc) => self.b().store(*loc),
             Place::Field(name) => {
-                self.b().emit(Instr::LoadThis);
+                self.load_this();
                 self.b().emit(Instr::Swap);
                 self.b().emit(Instr::SetProp(*name));
             }
@@ -711,7 +721,7 @@ impl Lowerer<'_> {
             if let Some(info) = info {
                 if info.methods.get(name).and_then(|s| pick(s, argc_guess)).is_some() {
                     if self.this_available() {
-                        self.b().emit(Instr::LoadThis);
+                        self.load_this();
                         let argc = self.args(args);
                         let constant = self.name_constant(name);
                         self.b().span = expr.span;

@@ -267,7 +267,11 @@ impl<'a> Lowerer<'a> {
         params: &[ast::Param],
         stmts: &[Stmt],
     ) -> Function {
-        let closure_names = captures::names_used_in_closure_body(params, stmts);
+        let mut closure_names = captures::names_used_in_closure_body(params, stmts);
+        if has_this && !closure_names.is_empty() {
+            // Closures in a method may use its `this` (fields, methods): keep it in a cell.
+            closure_names.insert("this".to_string());
+        }
         let mut builder = FnBuilder::new(name, kind, closure_names);
         builder.class = class;
         if has_this {
@@ -280,6 +284,11 @@ impl<'a> Lowerer<'a> {
             builder.local_names.push(param.name.name.clone());
         }
         self.builders.push(builder);
+        if has_this {
+            let mut id = self.next_var;
+            self.b().declare_param("this", 0, &mut id);
+            self.next_var = id;
+        }
         for (i, param) in params.iter().enumerate() {
             let slot = first + i as u16;
             let mut id = self.next_var;
@@ -362,7 +371,7 @@ impl<'a> Lowerer<'a> {
             for var in inits {
                 let init = var.init.as_ref().expect("filtered");
                 self.b().span = var.span;
-                self.b().emit(Instr::LoadThis);
+                self.load_this();
                 self.expr(init);
                 let field = self.name_constant(&var.name.name);
                 self.b().emit(Instr::SetProp(field));
