@@ -41,3 +41,11 @@ fn the_corpus_lowers_and_verifies() {
         }
     }
 }
+
+#[test]
+#[ignore = "prints a listing, for a look by hand"]
+fn print_example_listing() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let program = lower_file(&examples.join("acme-freshdesk.sync"));
+    println!("{}", replica_compiler::bytecode::disasm::disassemble(&program));
+}

@@ -296,7 +296,8 @@ impl<'a> Lowerer<'a> {
             self.next_var = id;
         }
         for (i, param) in params.iter().enumerate() {
-            if let Some(default) = &param.default {
+            // Missing arguments arrive as null: a null default needs no code.
+            if let Some(default) = param.default.as_ref().filter(|d| !matches!(d.kind, ast::ExprKind::Null)) {
                 self.b().span = default.span;
                 let skip = self.b().jump(|t| Instr::JumpIfArgGiven { param: i as u8, target: t });
                 self.expr(default);
