@@ -719,15 +719,13 @@ impl Lowerer<'_> {
         if let Some(class) = self.builders.iter().rev().find_map(|b| b.class) {
             let info = self.class_info.values().find(|i| i.index == class).cloned();
             if let Some(info) = info {
-                if info.methods.get(name).and_then(|s| pick(s, argc_guess)).is_some() {
-                    if self.this_available() {
-                        self.load_this();
-                        let argc = self.args(args);
-                        let constant = self.name_constant(name);
-                        self.b().span = expr.span;
-                        self.b().emit(Instr::CallMethod { name: constant, argc });
-                        return;
-                    }
+                if info.methods.get(name).and_then(|s| pick(s, argc_guess)).is_some() && self.this_available() {
+                    self.load_this();
+                    let argc = self.args(args);
+                    let constant = self.name_constant(name);
+                    self.b().span = expr.span;
+                    self.b().emit(Instr::CallMethod { name: constant, argc });
+                    return;
                 }
                 if let Some(sig) = info.static_methods.get(name).and_then(|s| pick(s, argc_guess)).cloned() {
                     let argc = self.args(args);
