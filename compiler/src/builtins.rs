@@ -70,6 +70,15 @@ pub const BUILTINS: &[Builtin] = &[
     b("new LinkedHashMap", 0, 1, "An empty map, or a copy of a map."),
     b("new BigDecimal", 1, 1, "A decimal from a string or number."),
     b("new String", 0, 1, "A copy of a string (the empty string without argument)."),
+    b("Pattern.quote", 1, 1, "A regular expression matching the text literally."),
+    b("TimeZone.getTimeZone", 1, 1, "A time zone by id (`UTC`, `Europe/Berlin`, `GMT+2`)."),
+    b(
+        "new SimpleDateFormat",
+        1,
+        1,
+        "A date format (Java's patterns: `yyyy-MM-dd HH:mm`) with `format(date)`, `parse(text)` and \
+`setTimeZone(zone)`; UTC unless set.",
+    ),
 ];
 
 /// The built-in with normalised `name`, if Replica has it.

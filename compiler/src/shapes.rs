@@ -147,6 +147,12 @@ pub fn build(schema: &Schema) -> Shapes {
             slot("class", &Type::String, true, None, true),
         ],
     ));
+    // `new SimpleDateFormat(pattern)`: its pattern and time zone.
+    all.push(Shape::new(
+        all.len() as ShapeId,
+        "SimpleDateFormat",
+        vec![slot("pattern", &Type::String, false, None, true), slot("timeZone", &Type::String, false, None, true)],
+    ));
     let replica = schema.replica.iter().map(|f| slot(&f.name, &f.ty, false, None, true)).collect();
     all.push(Shape::new(all.len() as ShapeId, "Replica", replica));
     for platform in &schema.platforms {

@@ -5,6 +5,10 @@ use replica_grammar::ast::Direction;
 use replica_grammar::{parse, Mode};
 
 fn lower_file(path: &std::path::Path) -> replica_compiler::bytecode::Program {
+    try_lower(path).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()))
+}
+
+fn try_lower(path: &std::path::Path) -> Result<replica_compiler::bytecode::Program, Vec<replica_grammar::Diagnostic>> {
     let source = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let script = name.ends_with(".groovy");
@@ -19,7 +23,7 @@ fn lower_file(path: &std::path::Path) -> replica_compiler::bytecode::Program {
     };
     let path_text = path.display().to_string();
     let options = LowerOptions { path: &path_text, source: &source, kind };
-    lower(&parsed.file, &options).unwrap_or_else(|d| panic!("{name}: {d:?}"))
+    lower(&parsed.file, &options)
 }
 
 #[test]
@@ -48,4 +52,19 @@ fn print_example_listing() {
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
     let program = lower_file(&examples.join("acme-freshdesk.sync"));
     println!("{}", replica_compiler::bytecode::disasm::disassemble(&program));
+}
+
+#[test]
+fn the_clean_ui_cases_lower() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/check/clean");
+    let mut failures = Vec::new();
+    for ext in ["sync", "groovy"] {
+        for path in replica_testkit::files(&root, ext) {
+            if let Err(diagnostics) = try_lower(&path) {
+                let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+                failures.push(format!("{}: {}", path.display(), messages.join("; ")));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

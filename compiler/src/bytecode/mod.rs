@@ -385,3 +385,147 @@ impl Program {
         }
     }
 }
+
+impl Instr {
+    /// `(popped, pushed)`: how many values the instruction takes from the stack and leaves on
+    /// it, as its documentation says. For [`Instr::ForNext`] this is the fall-through edge
+    /// (an item pushed); its jump pushes nothing. The verifier's stack analysis and the VM's
+    /// preallocation rely on it.
+    pub fn stack_effect(&self) -> (u32, u32) {
+        use Instr::*;
+        match *self {
+            Const(_) | Int(_) | Null | True | False => (0, 1),
+            Pop => (1, 0),
+            Dup => (1, 2),
+            Dup2 => (2, 4),
+            Swap => (2, 2),
+            Rot3 => (3, 3),
+            Load(_) | LoadCell(_) | LoadCapture(_) | LoadGlobal(_) | LoadEnv(_) | LoadThis => (0, 1),
+            Store(_) | StoreCell(_) | StoreCapture(_) | StoreGlobal(_) => (1, 0),
+            NewCell(_) => (0, 0),
+            GetSlot { .. } | GetProp(_) | SpreadProp(_) => (1, 1),
+            SetSlot { .. } | SetProp(_) => (2, 0),
+            GetIndex => (2, 1),
+            SetIndex => (3, 0),
+            CallMethod { argc, .. } | SpreadCall { argc, .. } | CallValue { argc } => {
+                (1 + u32::from(argc), 1)
+            }
+            CallFunction { argc, .. }
+            | CallHelper { argc, .. }
+            | CallBuiltin { argc, .. }
+            | New { argc, .. } => (u32::from(argc), 1),
+            MakeClosure(_) => (0, 1),
+            Binary(_) | IsCase => (2, 1),
+            Unary(_) | Not | ToBool | InstanceOf(_) | As(_) => (1, 1),
+            MakeList(n) | Interpolate(n) => (u32::from(n), 1),
+            MakeMap(n) => (2 * u32::from(n), 1),
+            MakeRange { .. } => (2, 1),
+            Jump(_) | JumpIfArgGiven { .. } => (0, 0),
+            JumpIfFalse(_) | JumpIfTrue(_) => (1, 0),
+            JumpIfNull(_) | IterPrepare => (1, 1),
+            ForNext { .. } => (0, 1),
+            Return | Throw => (1, 0),
+        }
+    }
+
+    /// The instruction index this instruction may jump to.
+    pub fn jump_target(&self) -> Option<u32> {
+        match *self {
+            Instr::Jump(t)
+            | Instr::JumpIfFalse(t)
+            | Instr::JumpIfTrue(t)
+            | Instr::JumpIfNull(t)
+            | Instr::JumpIfArgGiven { target: t, .. }
+            | Instr::ForNext { target: t, .. } => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether execution may continue with the next instruction.
+    pub fn falls_through(&self) -> bool {
+        !matches!(self, Instr::Jump(_) | Instr::Return | Instr::Throw)
+    }
+
+    /// The instruction's name as the disassembly shows it.
+    pub fn mnemonic(&self) -> &'static str {
+        use Instr::*;
+        match self {
+            Const(_) => "Const",
+            Int(_) => "Int",
+            Null => "Null",
+            True => "True",
+            False => "False",
+            Pop => "Pop",
+            Dup => "Dup",
+            Dup2 => "Dup2",
+            Swap => "Swap",
+            Rot3 => "Rot3",
+            Load(_) => "Load",
+            Store(_) => "Store",
+            NewCell(_) => "NewCell",
+            LoadCell(_) => "LoadCell",
+            StoreCell(_) => "StoreCell",
+            LoadCapture(_) => "LoadCapture",
+            StoreCapture(_) => "StoreCapture",
+            LoadGlobal(_) => "LoadGlobal",
+            StoreGlobal(_) => "StoreGlobal",
+            LoadEnv(_) => "LoadEnv",
+            LoadThis => "LoadThis",
+            GetSlot { .. } => "GetSlot",
+            SetSlot { .. } => "SetSlot",
+            GetProp(_) => "GetProp",
+            SetProp(_) => "SetProp",
+            SpreadProp(_) => "SpreadProp",
+            GetIndex => "GetIndex",
+            SetIndex => "SetIndex",
+            CallMethod { .. } => "CallMethod",
+            SpreadCall { .. } => "SpreadCall",
+            CallFunction { .. } => "CallFunction",
+            CallValue { .. } => "CallValue",
+            CallHelper { .. } => "CallHelper",
+            CallBuiltin { .. } => "CallBuiltin",
+            New { .. } => "New",
+            MakeClosure(_) => "MakeClosure",
+            Binary(_) => "Binary",
+            Unary(_) => "Unary",
+            Not => "Not",
+            ToBool => "ToBool",
+            IsCase => "IsCase",
+            InstanceOf(_) => "InstanceOf",
+            As(_) => "As",
+            MakeList(_) => "MakeList",
+            MakeMap(_) => "MakeMap",
+            MakeRange { .. } => "MakeRange",
+            Interpolate(_) => "Interpolate",
+            Jump(_) => "Jump",
+            JumpIfFalse(_) => "JumpIfFalse",
+            JumpIfTrue(_) => "JumpIfTrue",
+            JumpIfNull(_) => "JumpIfNull",
+            JumpIfArgGiven { .. } => "JumpIfArgGiven",
+            IterPrepare => "IterPrepare",
+            ForNext { .. } => "ForNext",
+            Return => "Return",
+            Throw => "Throw",
+        }
+    }
+}
+
+impl FunctionKind {
+    /// Whether slot 0 holds the receiver (`this`), before the parameters.
+    pub fn has_this(self) -> bool {
+        matches!(self, FunctionKind::Method | FunctionKind::Constructor)
+    }
+
+    /// The kind as the disassembly and error messages name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FunctionKind::Script => "script",
+            FunctionKind::Function => "function",
+            FunctionKind::Closure { implicit_it: true } => "closure with implicit `it`",
+            FunctionKind::Closure { implicit_it: false } => "closure",
+            FunctionKind::Method => "method",
+            FunctionKind::StaticMethod => "static method",
+            FunctionKind::Constructor => "constructor",
+        }
+    }
+}

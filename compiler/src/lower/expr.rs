@@ -401,7 +401,13 @@ impl Lowerer<'_> {
             }
             ExprKind::Property { target: object, name, nav } => {
                 let Some(field) = name.as_static().map(str::to_string) else {
-                    self.unsupported(target.span, "assigning a computed property name (use `x[name] = v`)");
+                    // `x."${name}" = v` is `x[name] = v`.
+                    let PropertyName::Quoted(key) = name else { return };
+                    let index = Expr::new(
+                        ExprKind::Index { target: object.clone(), index: vec![(**key).clone()], safe: false },
+                        target.span,
+                    );
+                    self.assign(&index, op, value, want);
                     return;
                 };
                 let shape = self.static_shape(object);
