@@ -42,6 +42,14 @@ enum Command {
     Parse(cli::parse::ParseArgs),
     /// Explain a diagnostic code, with an example and its fix.
     Explain(cli::explain::ExplainArgs),
+    /// Run rules offline: the outgoing script on a ticket, or the incoming one on a replica.
+    Run(cli::run::RunArgs),
+    /// Run a Groovy snippet and print its value as `println` would.
+    Eval(cli::run::EvalArgs),
+    /// Compile rules to a bytecode file.
+    Compile(cli::compile::CompileArgs),
+    /// Print the bytecode of a compiled file (or of rules), interleaved with the source.
+    Disasm(cli::compile::DisasmArgs),
 }
 
 /// What a command found: decides the exit status.
@@ -63,6 +71,10 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args, &out),
         Command::Parse(args) => cli::parse::run(args, &out),
         Command::Explain(args) => cli::explain::run(args, &out),
+        Command::Run(args) => cli::run::run(args, &out),
+        Command::Eval(args) => cli::run::run_eval(args, &out),
+        Command::Compile(args) => cli::compile::run_compile(args, &out),
+        Command::Disasm(args) => cli::compile::run_disasm(args, &out),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -1,1 +1,6 @@
-//! Benchmarks live in `benches/`; this crate only hosts them (and, later, the peers).
+//! Support for the benchmarks in `benches/`: the shared corpus and fixtures, the 20-field
+//! mapping, and the peers the VM is measured against (the same logic in Rhai, Lua 5.4 and
+//! hand-written Rust over `serde_json`).
+
+pub mod fixtures;
+pub mod peers;

@@ -32,6 +32,19 @@ pub const UNUSED_VARIABLE: Code = Code("W0003");
 pub const UNREACHABLE_CODE: Code = Code("W0004");
 pub const UNLISTED_TICKET_TYPE: Code = Code("W0005");
 
+// Runtime errors (`R00xx`): one per kind of failure the VM reports (`runtime::vm::RunError`).
+pub const RUNTIME_TYPE: Code = Code("R0001");
+pub const RUNTIME_MISSING_METHOD: Code = Code("R0002");
+pub const RUNTIME_NULL_REFERENCE: Code = Code("R0003");
+pub const RUNTIME_MISSING_PROPERTY: Code = Code("R0004");
+pub const RUNTIME_INDEX_OUT_OF_BOUNDS: Code = Code("R0005");
+pub const RUNTIME_DIVISION_BY_ZERO: Code = Code("R0006");
+pub const RUNTIME_NUMBER_FORMAT: Code = Code("R0007");
+pub const RUNTIME_OVERFLOW: Code = Code("R0008");
+pub const RUNTIME_THROWN: Code = Code("R0009");
+pub const RUNTIME_DEBUG_ERROR: Code = Code("R0010");
+pub const RUNTIME_LIMIT: Code = Code("R0011");
+
 /// The checker's codes with their pages. Keep sorted by code.
 pub static CHECK_CODES: &[CodeDoc] = &[
     CodeDoc {
@@ -249,9 +262,113 @@ warning: check the name, or run `replica schema pull` so that the instance's typ
     },
 ];
 
-/// Every code's page: syntax, checks, trigger queries.
+/// The pages of the errors a run can fail with. Keep sorted by code.
+pub static RUNTIME_CODES: &[CodeDoc] = &[
+    CodeDoc {
+        code: RUNTIME_TYPE,
+        title: "a value of the wrong type at run time",
+        explanation: "An operator, conversion or method got a value it cannot work with (`\"abc\" as \
+Integer`, a string where a list is needed). Values that come from JSON or a `def` variable are only \
+known when the rule runs. Convert the value first, or check its type with `instanceof`.",
+        wrong: "int n = replica.customKeys.watchers   // a list",
+        fixed: "int n = replica.customKeys.watchers?.size() ?: 0",
+    },
+    CodeDoc {
+        code: RUNTIME_MISSING_METHOD,
+        title: "a method the value does not have, or the wrong number of arguments",
+        explanation: "The method was called on a value whose type has no such method (often a value \
+of another type than expected, e.g. a map where a list was meant), or a closure was called with a \
+number of arguments it does not take.",
+        wrong: "def names = entity.labels.keySet()",
+        fixed: "def names = entity.labels.collect { it }",
+    },
+    CodeDoc {
+        code: RUNTIME_NULL_REFERENCE,
+        title: "a property or method used on null",
+        explanation: "The value before `.` was null, so it has no properties or methods (Java's \
+NullPointerException). Helpers return null when nothing matches (`getUserByEmail`), and fields of \
+the ticket or replica may be empty. Use `?.` to get null instead of failing, `?:` for a default, \
+or check the value first.",
+        wrong: "entity.assignee = nodeHelper.getUserByEmail(replica.assignee.email)",
+        fixed: "entity.assignee = nodeHelper.getUserByEmail(replica.assignee?.email)",
+    },
+    CodeDoc {
+        code: RUNTIME_MISSING_PROPERTY,
+        title: "a property the value does not have, or a variable never assigned",
+        explanation: "The object has no property of that name (Groovy's MissingPropertyException), \
+or a name used without `def` was read before anything was assigned to it. On a map, a missing \
+key reads as null instead.",
+        wrong: "def s = entity.status.label",
+        fixed: "def s = entity.status.name",
+    },
+    CodeDoc {
+        code: RUNTIME_INDEX_OUT_OF_BOUNDS,
+        title: "an index outside a list or string",
+        explanation: "A negative index counts from the end, but one before the start fails; \
+`substring`, `getAt` with a range and `get` fail past the end. Check the size first.",
+        wrong: "def first = entity.summary[0..20]",
+        fixed: "def first = entity.summary.take(21)",
+    },
+    CodeDoc {
+        code: RUNTIME_DIVISION_BY_ZERO,
+        title: "a division by zero",
+        explanation: "`/`, `%` and `intdiv` fail when the divisor is zero. Check the divisor first.",
+        wrong: "def ratio = done / total",
+        fixed: "def ratio = total ? done / total : 0",
+    },
+    CodeDoc {
+        code: RUNTIME_NUMBER_FORMAT,
+        title: "a string that is not a number",
+        explanation: "`toInteger()`, `Integer.parseInt` and `as Integer` need digits. Check with \
+`isInteger()` / `isNumber()` first, or give a default.",
+        wrong: "def n = replica.customKeys.points.toInteger()",
+        fixed: "def p = replica.customKeys.points\ndef n = p?.isInteger() ? p.toInteger() : 0",
+    },
+    CodeDoc {
+        code: RUNTIME_OVERFLOW,
+        title: "a number too large to hold",
+        explanation: "Integers are 64 bits and decimals hold 28 digits; the result of the operation \
+does not fit. Groovy silently wraps such integers around; Replica stops instead of syncing a wrong \
+number.",
+        wrong: "def big = 9223372036854775807 + 1",
+        fixed: "def big = (9223372036854775807 as BigDecimal) + 1",
+    },
+    CodeDoc {
+        code: RUNTIME_THROWN,
+        title: "an exception thrown by the rule and not caught",
+        explanation: "A `throw` in the rule (or in a function it called) was not caught by a \
+`try`/`catch`, so the sync of this item fails with its message. Catch it where the rule can go on, \
+or use `debug.error(message)` to fail the item on purpose.",
+        wrong: "throw new Exception(\"no mapping for \" + replica.type?.name)",
+        fixed: "debug.error(\"no mapping for \" + replica.type?.name)",
+    },
+    CodeDoc {
+        code: RUNTIME_DEBUG_ERROR,
+        title: "the rule failed the item on purpose",
+        explanation: "`debug.error(message)` (or an `IssueTrackerException`) stops the sync of this \
+item and shows the message; the item can be retried once the cause is fixed.",
+        wrong: "if (!replica.summary) { throw new IssueTrackerException(\"no summary\") }",
+        fixed: "if (!replica.summary) { debug.error(\"no summary\") }",
+    },
+    CodeDoc {
+        code: RUNTIME_LIMIT,
+        title: "the run exceeded its step budget, memory bound or call depth",
+        explanation: "Every run has a budget of executed steps, a bound on the memory it builds and a \
+maximum call depth, so that an endless loop, a runaway list or an endless recursion fails that one \
+item instead of stalling the daemon. Limits cannot be caught with `try`/`catch`. Look for a loop \
+whose condition never becomes false or a function that calls itself without end.",
+        wrong: "def i = 0\nwhile (i < 10) { log.info(\"again\") }",
+        fixed: "def i = 0\nwhile (i < 10) { log.info(\"again\"); i++ }",
+    },
+];
+
+/// Every code's page: syntax, checks, trigger queries, runtime errors.
 pub fn all() -> impl Iterator<Item = &'static CodeDoc> {
-    replica_grammar::codes::SYNTAX_CODES.iter().chain(CHECK_CODES).chain(crate::query::QUERY_CODES.iter())
+    replica_grammar::codes::SYNTAX_CODES
+        .iter()
+        .chain(CHECK_CODES)
+        .chain(crate::query::QUERY_CODES.iter())
+        .chain(RUNTIME_CODES)
 }
 
 /// The page for a code (case-insensitive).
@@ -271,8 +388,8 @@ mod tests {
             let code = doc.code.as_str();
             assert!(seen.insert(code), "{code} is registered twice");
             assert!(
-                code.len() == 5 && (code.starts_with('E') || code.starts_with('W')),
-                "{code} is not E0xxx/W0xxx"
+                code.len() == 5 && (code.starts_with('E') || code.starts_with('W') || code.starts_with('R')),
+                "{code} is not E0xxx/W0xxx/R0xxx"
             );
             assert!(!doc.title.is_empty() && !doc.explanation.is_empty(), "{code} has no page");
             assert_ne!(doc.wrong, doc.fixed, "{code}: the example and its fix are the same");

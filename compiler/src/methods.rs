@@ -1,5 +1,5 @@
-//! The registry of the Groovy methods scripts call on strings, numbers, lists, maps and
-//! ranges, loaded from `compiler/schemas/groovy-methods.json`.
+//! The registry of the Groovy methods scripts call on strings, numbers, lists, maps,
+//! ranges and dates, loaded from `compiler/schemas/groovy-methods.json`.
 //!
 //! One description serves everyone (DESIGN §4): the checker types calls with it, `replica
 //! explain`, hover and completion show its documentation, the runtime's standard library
@@ -33,6 +33,8 @@ pub enum Receiver {
     Range,
     /// Every value (`toString`, `equals`, …).
     Object,
+    /// `java.util.Date` (`format`, `before`, `plus`, …).
+    Date,
 }
 
 impl Receiver {
@@ -44,6 +46,7 @@ impl Receiver {
             Receiver::Map => "Map",
             Receiver::Range => "Range",
             Receiver::Object => "Object",
+            Receiver::Date => "Date",
         }
     }
 
@@ -55,6 +58,7 @@ impl Receiver {
             "Map" => Receiver::Map,
             "Range" => Receiver::Range,
             "Object" => Receiver::Object,
+            "Date" => Receiver::Date,
             _ => return None,
         })
     }
@@ -67,6 +71,7 @@ impl Receiver {
             Type::List(_) => Receiver::List,
             Type::Map(_, _) => Receiver::Map,
             Type::Range => Receiver::Range,
+            Type::Date | Type::DateTime => Receiver::Date,
             _ => return None,
         })
     }

@@ -3,10 +3,13 @@
 //! into typed records and planning the REST update back).
 
 pub mod display;
+pub mod engine;
 pub mod entity;
 pub mod helpers;
 pub mod host;
+pub mod json;
 pub mod ops;
+pub mod program;
 pub mod stdlib;
 pub mod value;
 pub mod vm;

@@ -36,6 +36,10 @@
 //! `x as Double`) become a `Decimal` holding the digits Java's `Double.toString` prints
 //! (`0.5`, `1.4142135623730951`, `12.0`); arithmetic on them afterwards is decimal.
 //!
+//! Dates (`Value::Date`) compare and test equal by instant; `date + n` and `date - n` move by
+//! `n` days, `date - date` is the number of calendar days between them (UTC), as Groovy's
+//! `Date.plus`/`minus` (see `stdlib::date`).
+//!
 //! Sets: there is no Set value; `as Set` gives a list of the distinct elements (Java
 //! equality), so a set compares with `==` in order. Strings index by Unicode scalar values
 //! (Java by UTF-16 units; they differ only beyond U+FFFF). Operators refuse to build strings
@@ -132,6 +136,7 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Regex(x), Value::Regex(y)) => Rc::ptr_eq(x, y),
         (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
         (Value::Native(x), Value::Native(y)) => Rc::ptr_eq(x, y),
+        (Value::Date(x), Value::Date(y)) => x == y,
         _ => false,
     }
 }
@@ -171,7 +176,8 @@ fn java_equals_at(a: &Value, b: &Value, depth: usize) -> bool {
         | (Value::Str(_), Value::Str(_))
         | (Value::Regex(_), Value::Regex(_))
         | (Value::Closure(_), Value::Closure(_))
-        | (Value::Native(_), Value::Native(_)) => equals(a, b),
+        | (Value::Native(_), Value::Native(_))
+        | (Value::Date(_), Value::Date(_)) => equals(a, b),
         _ => false,
     }
 }
@@ -235,6 +241,7 @@ pub fn compare(a: &Value, b: &Value) -> Result<Ordering> {
         },
         (Value::Str(x), Value::Str(y)) => Ok(compare_utf16(x, y)),
         (Value::Bool(x), Value::Bool(y)) => Ok(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Ok(x.cmp(y)),
         _ => Err(cannot_compare(a, b)),
     }
 }
@@ -346,6 +353,8 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             }
             Ok(Value::list(items))
         }
+        // `date + days` (Groovy's `Date.plus(int)`).
+        (Value::Date(at), Value::Int(days)) => crate::stdlib::date::plus_days(*at, *days),
         (Value::Map(x), Value::Map(y)) => {
             let mut merged = x.borrow().clone();
             for (key, value) in y.borrow().iter() {
@@ -407,6 +416,12 @@ pub fn sub(a: &Value, b: &Value) -> Result<Value> {
                 .collect();
             Ok(Value::map(kept))
         }
+        // `date - days` and `date - date` (calendar days between them).
+        (Value::Date(at), Value::Int(days)) => match days.checked_neg() {
+            Some(back) => crate::stdlib::date::plus_days(*at, back),
+            None => Err(overflow(a, "-", b)),
+        },
+        (Value::Date(x), Value::Date(y)) => Ok(Value::Int(crate::stdlib::date::days_between(*x, *y))),
         (Value::Null, _) => Err(null_operand(format!("cannot subtract {} from null", article(b)))),
         _ => Err(RuntimeError::type_error(format!("cannot subtract {} from {}", article(b), article(a)))),
     }

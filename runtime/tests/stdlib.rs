@@ -1036,7 +1036,7 @@ fn a_missing_method_names_the_receiver_and_suggests_a_close_one() {
 fn a_null_receiver_is_a_null_reference() {
     let e = error(&Value::Null, "trim", vec![]);
     assert_eq!(e.kind, ErrorKind::NullReference);
-    assert_eq!(e.message, "cannot call `trim()` on null");
+    assert_eq!(e.message, "Cannot invoke method trim() on null object");
     assert_eq!(m(&Value::Null, "toString", vec![]).unwrap().to_string(), "null");
     assert_eq!(m(&Value::Null, "inspect", vec![]).unwrap().to_string(), "null");
     assert_eq!(error(&Value::Null, "collect", vec![int(1)]).kind, ErrorKind::Type);
@@ -1156,6 +1156,7 @@ fn samples(receiver: Receiver) -> Vec<Value> {
         Receiver::Map => vec![map(vec![("a", int(1))]), map(vec![])],
         Receiver::Range => vec![range(1, 3, true), range(1, 1, false)],
         Receiver::Object => vec![Value::Bool(true), s("x"), int(1), Value::Null],
+        Receiver::Date => vec![Value::Date(0), Value::Date(1_795_510_768_005)],
     }
 }
 

@@ -2,8 +2,10 @@
 //! that means the tool could not run (exit 2).
 
 pub mod check;
+pub mod compile;
 pub mod explain;
 pub mod parse;
+pub mod run;
 
 use std::path::Path;
 

@@ -209,6 +209,11 @@ impl Lowerer<'_> {
     /// An expression whose value is not used.
     pub(super) fn expr_stmt(&mut self, expr: &Expr) {
         self.b().span = expr.span;
+        if let Some(result) = self.b().value_slot {
+            self.expr(expr);
+            self.b().emit(Instr::Store(result));
+            return;
+        }
         match &expr.kind {
             ExprKind::Assign { op, target, value } => self.assign(target, *op, value, false),
             ExprKind::Unary { op: op @ (UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec), operand } => {

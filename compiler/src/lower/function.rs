@@ -64,6 +64,10 @@ pub struct FnBuilder {
     pub switches: Vec<Switch>,
     /// A label (`outer:`) waiting for the loop it names.
     pub pending_label: Option<String>,
+    /// While lowering the last statement of a body when it is a `switch`, `try` or loop:
+    /// the hidden local that receives the value of every expression statement, so that
+    /// the body's value is the last one evaluated, as in Groovy.
+    pub value_slot: Option<u16>,
     /// `finally` blocks of the `try` statements being lowered, innermost last: `return`,
     /// `break` and `continue` run them on the way out.
     pub finally_blocks: Vec<Block>,
@@ -95,6 +99,7 @@ impl FnBuilder {
             loops: Vec::new(),
             switches: Vec::new(),
             pending_label: None,
+            value_slot: None,
             finally_blocks: Vec::new(),
             span: Span::default(),
             sees_enclosing: matches!(kind, FunctionKind::Closure { .. }),

@@ -518,6 +518,17 @@ impl<'a> Lowerer<'a> {
                 self.body_with_value(&block.stmts);
                 self.b().pop_scope();
             }
+            // Loops have no value in Groovy; these statements do.
+            StmtKind::Switch { .. } | StmtKind::Try { .. } => {
+                let result = self.b().hidden_local();
+                self.b().emit(Instr::Null);
+                self.b().emit(Instr::Store(result));
+                let outer = self.b().value_slot.replace(result);
+                self.stmt(stmt);
+                self.b().value_slot = outer;
+                self.b().emit(Instr::Load(result));
+                self.b().emit(Instr::Return);
+            }
             _ => {
                 self.stmt(stmt);
                 self.b().emit(Instr::Null);

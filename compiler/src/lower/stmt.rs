@@ -293,6 +293,13 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A `finally` block: its statements never give the statement's value.
+    fn finally_block(&mut self, block: &Block) {
+        let outer = self.b().value_slot.take();
+        self.block(&block.stmts);
+        self.b().value_slot = outer;
+    }
+
     /// Copies the open `finally` blocks above `depth` (innermost first) before a jump out.
     fn run_finally_blocks(&mut self, depth: usize) {
         let blocks: Vec<Block> = self.b().finally_blocks[depth..].iter().rev().cloned().collect();
@@ -300,7 +307,7 @@ impl Lowerer<'_> {
         // While a finally block runs, only the blocks outside it are still open.
         for (i, block) in blocks.iter().enumerate() {
             self.b().finally_blocks = saved[..saved.len() - 1 - i].to_vec();
-            self.block(&block.stmts);
+            self.finally_block(block);
         }
         self.b().finally_blocks = saved;
     }
@@ -386,7 +393,7 @@ impl Lowerer<'_> {
             self.b().finally_blocks.pop();
         }
         if let Some(finally) = finally {
-            self.block(&finally.stmts);
+            self.finally_block(finally);
         }
         let mut exits = vec![self.b().jump(Instr::Jump)];
         let mut protected = vec![(start, end)];
@@ -398,7 +405,12 @@ impl Lowerer<'_> {
                 end,
                 target,
                 stack: 0,
-                catches: catch.types.iter().map(|t| t.name.dotted()).collect(),
+                // `catch (e)` is Groovy's `catch (Exception e)`.
+                catches: if catch.types.is_empty() {
+                    vec!["Exception".to_string()]
+                } else {
+                    catch.types.iter().map(|t| t.name.dotted()).collect()
+                },
             });
             self.b().span = catch.span;
             if let Some(finally) = finally {
@@ -413,7 +425,7 @@ impl Lowerer<'_> {
             self.b().pop_scope();
             if let Some(finally) = finally {
                 self.b().finally_blocks.pop();
-                self.block(&finally.stmts);
+                self.finally_block(finally);
             }
             exits.push(self.b().jump(Instr::Jump));
         }
@@ -427,7 +439,7 @@ impl Lowerer<'_> {
             }
             let error = self.b().hidden_local();
             self.b().emit(Instr::Store(error));
-            self.block(&finally.stmts);
+            self.finally_block(finally);
             self.b().emit(Instr::Load(error));
             self.b().emit(Instr::Throw);
         }

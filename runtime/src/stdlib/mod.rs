@@ -4,7 +4,7 @@
 //! [`call_method`] is the one entry point: it finds the method in the registry
 //! (`replica_compiler::methods`, the same data the checker, hover and completion read),
 //! checks the argument count against it, and runs the implementation in `string.rs`,
-//! `number.rs`, `list.rs`, `map.rs`, `range.rs` or `object.rs`.
+//! `number.rs`, `list.rs`, `map.rs`, `range.rs`, `date.rs` or `object.rs`.
 //!
 //! Groovy behaviours worth knowing, all reproduced:
 //! * `list.sort()` and `list.unique()` change the list in place and return it (`sort(false)`,
@@ -17,7 +17,7 @@
 //! * Methods called on null: `toString()` is "null", `asBoolean()` false, `equals`/`is`
 //!   compare, and the iteration methods (`each`, `collect`, `findAll`, `find`, `any`,
 //!   `every`, `inject`, `findResult`, `eachWithIndex`) treat null as empty; anything else is a
-//!   [`ErrorKind::NullReference`] ("cannot call `trim()` on null").
+//!   [`ErrorKind::NullReference`] ("Cannot invoke method trim() on null object", as Groovy says).
 //!
 //! **Map entries** are passed to closures (`map.each { it.key }`, `map.find { … }`, `min`,
 //! `max`, `entrySet()`) as a two-key map `[key: k, value: v]` (see [`entry`]): `.key` and
@@ -37,6 +37,7 @@
 //! (Java's `matches()`), [`format::format`] (`String.format`/`sprintf`), and [`java`]
 //! (Java's `hashCode`, `String.valueOf`, UTF-16 indices).
 
+pub mod date;
 pub mod format;
 pub mod java;
 mod list;
@@ -90,6 +91,10 @@ pub fn call_method(
             _ => unreachable!("List methods are looked up for lists and ranges only"),
         },
         Receiver::Map => map::call(inv, receiver, call),
+        Receiver::Date => match receiver {
+            Value::Date(millis) => date::call(inv, *millis, call),
+            _ => unreachable!("Date methods are looked up for dates only"),
+        },
     }
 }
 
@@ -102,7 +107,7 @@ fn copying_sort_of_range(kind: Receiver, name: &str, args: &[Value]) -> Option<&
 }
 
 /// Whether the standard library implements `name` for `receiver` ("String", "Number",
-/// "List", "Map", "Range" or "Object"). Ranges have their own methods and the non-mutating
+/// "List", "Map", "Range", "Date" or "Object"). Ranges have their own methods and the non-mutating
 /// list methods.
 pub fn implemented(receiver: &str, name: &str) -> bool {
     match receiver {
@@ -115,6 +120,7 @@ pub fn implemented(receiver: &str, name: &str) -> bool {
                 || (list::METHODS.contains(&name) && !range::MUTATING.contains(&name))
         }
         "Object" => object::METHODS.contains(&name),
+        "Date" => date::METHODS.contains(&name),
         _ => false,
     }
 }
@@ -132,6 +138,7 @@ pub fn implemented_methods(receiver: &str) -> Vec<&'static str> {
             .copied()
             .collect(),
         "Object" => object::METHODS.to_vec(),
+        "Date" => date::METHODS.to_vec(),
         _ => Vec::new(),
     }
 }
@@ -144,6 +151,7 @@ pub fn receiver_kind(value: &Value) -> Receiver {
         Value::List(_) => Receiver::List,
         Value::Map(_) => Receiver::Map,
         Value::Range { .. } => Receiver::Range,
+        Value::Date(_) => Receiver::Date,
         _ => Receiver::Object,
     }
 }

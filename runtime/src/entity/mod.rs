@@ -1,0 +1,77 @@
+//! The ticket as a script sees it: decoding a platform's REST JSON straight into a ticket
+//! record ([`decode`]), assigning its typed fields the way Exalate accepts values
+//! ([`assign`]), and turning a run's changes back into a minimal REST update ([`changes`]).
+//!
+//! The ticket record's shape (`replica_compiler::shapes`) is the Exalate view (`key`,
+//! `summary`, `status` as a record, …) followed by the platform's own REST attributes
+//! (`tags`, `group_id`, `custom_fields`, …). An incoming run goes:
+//! `decode` (or [`new_ticket`] on a first sync) → [`snapshot`] → the script → [`changes`].
+
+mod assign;
+mod changes;
+mod decode;
+pub mod objects;
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use replica_compiler::shapes::shapes;
+
+pub use self::assign::assign;
+pub use self::changes::{changes, Changes, NewAttachment, NewNote, NoteUpdate};
+pub use self::decode::decode;
+pub use crate::json::DecodeError;
+
+use crate::host::Host;
+use crate::value::{Record, Value};
+
+/// An empty ticket of the host's platform, for a first sync: lists and maps a script may add
+/// to are empty, `entityType` is "ticket", everything else null.
+pub fn new_ticket(host: &Host) -> Value {
+    // A ticket decoded from `{}` is exactly that; `{}` cannot fail to decode.
+    match decode(host, &serde_json::Value::Object(serde_json::Map::new())) {
+        Ok(ticket) => ticket,
+        Err(_) => Value::Null,
+    }
+}
+
+/// An empty replica for an outgoing run: its lists and maps are empty (so
+/// `replica.customKeys.x = …` and `replica.comments += …` work), the rest null.
+pub fn new_replica() -> Value {
+    let replica = Record::empty(shapes().replica());
+    crate::json::fill_empty_collections(&replica);
+    Value::Record(replica)
+}
+
+/// A deep copy of a value: lists, maps and records are copied all the way down, so the copy
+/// keeps what the value was while a script changes it in place. (Nesting deeper than
+/// `json::MAX_DEPTH`, or a container holding itself, is shared below that depth.)
+pub fn snapshot(value: &Value) -> Value {
+    copy(value, 0)
+}
+
+fn copy(value: &Value, depth: usize) -> Value {
+    if depth > crate::json::MAX_DEPTH {
+        return value.clone();
+    }
+    match value {
+        Value::List(items) => match items.try_borrow() {
+            Ok(items) => Value::list(items.iter().map(|item| copy(item, depth + 1)).collect()),
+            Err(_) => value.clone(),
+        },
+        Value::Map(entries) => match entries.try_borrow() {
+            Ok(entries) => Value::map(
+                entries.iter().map(|(k, v)| (k.clone(), copy(v, depth + 1))).collect::<IndexMap<_, _>>(),
+            ),
+            Err(_) => value.clone(),
+        },
+        Value::Record(record) => match record.slots.try_borrow() {
+            Ok(slots) => Value::Record(Rc::new(Record {
+                shape: record.shape.clone(),
+                slots: std::cell::RefCell::new(slots.iter().map(|v| copy(v, depth + 1)).collect()),
+            })),
+            Err(_) => value.clone(),
+        },
+        other => other.clone(),
+    }
+}
