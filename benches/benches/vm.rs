@@ -143,9 +143,10 @@ fn status_priority(c: &mut Criterion) {
     let rust_inputs = (parse(remote), parse(ticket));
     let mut group = c.benchmark_group("status_priority_decoded");
     configure(&mut group);
+    let decode_ticket = replica.ticket_decoder();
     group.bench_function("replica", |b| {
         b.iter_batched(
-            || (Replica::decode_replica(remote), replica.decode_ticket(ticket)),
+            || (Replica::decode_replica(remote), decode_ticket(ticket)),
             |(r, t)| replica.incoming(r, t),
             BatchSize::SmallInput,
         )
@@ -208,9 +209,10 @@ fn corpus(c: &mut Criterion) {
         if let (true, Some(remote)) = (replica.has_incoming(), remote.as_deref()) {
             match replica.try_incoming_json(remote, ticket) {
                 Ok(_) => {
+                    let decode_ticket = replica.ticket_decoder();
                     group.bench_function("incoming_decoded", |b| {
                         b.iter_batched(
-                            || (Replica::decode_replica(remote), replica.decode_ticket(ticket)),
+                            || (Replica::decode_replica(remote), decode_ticket(ticket)),
                             |(r, t)| replica.incoming(r, t),
                             BatchSize::SmallInput,
                         )

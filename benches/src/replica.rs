@@ -6,6 +6,7 @@ use replica_compiler::lower::{lower, LowerKind, LowerOptions};
 use replica_grammar::{parse, Mode};
 use replica_runtime::engine::{Incoming, IncomingInput, Rules};
 use replica_runtime::host::Host;
+use replica_runtime::vm::RunError;
 use replica_runtime::{entity, json, Value};
 
 /// The 20-field mapping, `benches/rules/mapping20.sync`.
@@ -49,14 +50,22 @@ impl Replica {
         self.rules.entries().incoming.is_some()
     }
 
-    /// The REST ticket JSON text as a decoded ticket record.
-    pub fn decode_ticket(&self, text: &str) -> Value {
-        self.try_decode_ticket(text).unwrap_or_else(|e| panic!("{e}"))
+    /// A failed run, rendered with its source line.
+    fn explain(&self, what: &str, error: &RunError) -> String {
+        let program = &self.rules.program.program;
+        format!("{what}:\n{}", error.render(&program.source_path, &program.source, false))
     }
 
-    pub fn try_decode_ticket(&self, text: &str) -> Result<Value, String> {
-        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("the ticket is not JSON: {e}"))?;
-        entity::decode(&self.host, &json).map_err(|e| format!("the ticket does not decode: {e:?}"))
+    /// The REST ticket JSON text as a decoded ticket record.
+    pub fn decode_ticket(&self, text: &str) -> Value {
+        decode_ticket(&self.host, text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A decoder of tickets that does not borrow the rules (for inputs prepared while the
+    /// rules run: `iter_batched`).
+    pub fn ticket_decoder(&self) -> impl Fn(&str) -> Value {
+        let host = self.host.clone();
+        move |text| decode_ticket(&host, text).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// A replica JSON text as a replica record.
@@ -66,7 +75,7 @@ impl Replica {
 
     pub fn try_decode_replica(text: &str) -> Result<Value, String> {
         let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("the replica is not JSON: {e}"))?;
-        json::replica_from_json(&json).map_err(|e| format!("the replica does not decode: {e:?}"))
+        json::replica_from_json(&json).map_err(|e| format!("the replica does not decode: {e}"))
     }
 
     /// The outgoing script on a decoded ticket; the replica stays a record.
@@ -76,7 +85,7 @@ impl Replica {
 
     pub fn try_outgoing(&mut self, entity: &Value) -> Result<Value, String> {
         self.host.log.clear();
-        self.rules.outgoing(entity, &mut self.host).map_err(|e| format!("the outgoing script failed: {e:?}"))
+        self.rules.outgoing(entity, &mut self.host).map_err(|e| self.explain("the outgoing script failed", &e))
     }
 
     /// JSON text in → JSON text out: decode the ticket, run, encode the replica.
@@ -85,7 +94,7 @@ impl Replica {
     }
 
     pub fn try_outgoing_json(&mut self, ticket: &str) -> Result<String, String> {
-        let entity = self.try_decode_ticket(ticket)?;
+        let entity = decode_ticket(&self.host, ticket)?;
         let replica = self.try_outgoing(&entity)?;
         Ok(serde_json::to_string(&json::replica_to_json(&replica)).expect("JSON out"))
     }
@@ -99,7 +108,7 @@ impl Replica {
     pub fn try_incoming(&mut self, replica: Value, entity: Value) -> Result<Incoming, String> {
         self.host.log.clear();
         let input = IncomingInput { replica, entity: Some(entity), previous: Value::Null };
-        self.rules.incoming(input, &mut self.host).map_err(|e| format!("the incoming script failed: {e:?}"))
+        self.rules.incoming(input, &mut self.host).map_err(|e| self.explain("the incoming script failed", &e))
     }
 
     /// JSON text in → JSON text out: decode the replica and the ticket, run, encode the
@@ -110,8 +119,13 @@ impl Replica {
 
     pub fn try_incoming_json(&mut self, replica: &str, ticket: &str) -> Result<String, String> {
         let replica = Replica::try_decode_replica(replica)?;
-        let entity = self.try_decode_ticket(ticket)?;
+        let entity = decode_ticket(&self.host, ticket)?;
         let incoming = self.try_incoming(replica, entity)?;
         Ok(serde_json::to_string(&incoming.changes).expect("JSON out"))
     }
+}
+
+fn decode_ticket(host: &Host, text: &str) -> Result<Value, String> {
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("the ticket is not JSON: {e}"))?;
+    entity::decode(host, &json).map_err(|e| format!("the ticket does not decode: {e}"))
 }

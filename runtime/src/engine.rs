@@ -75,7 +75,7 @@ impl Rules {
 
     /// Runs the outgoing script on a decoded ticket and returns the replica.
     pub fn outgoing(&self, entity: &Value, host: &mut Host) -> Result<Value, RunError> {
-        let replica = Value::Record(Record::empty(shapes().replica()));
+        let replica = entity::new_replica();
         if let Some(entry) = self.entries().outgoing {
             let env = Environment {
                 entity: entity.clone(),

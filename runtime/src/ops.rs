@@ -137,6 +137,20 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
         (Value::Native(x), Value::Native(y)) => Rc::ptr_eq(x, y),
         (Value::Date(x), Value::Date(y)) => x == y,
+        (Value::Record(x), Value::Record(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return true;
+            }
+            // Value objects (statuses, users, labels …) are equal when their fields are:
+            // `entity.status == nodeHelper.getStatus("Open")`. Tickets, replicas and script
+            // objects are equal only to themselves.
+            let value_object = !x.shape.name.starts_with("Ticket(")
+                && !matches!(x.shape.name.as_str(), "Replica" | "Exception")
+                && replica_compiler::shapes::shapes().by_name(&x.shape.name).is_some_and(|s| s.id == x.shape.id);
+            value_object
+                && x.shape.id == y.shape.id
+                && x.slots.borrow().iter().zip(y.slots.borrow().iter()).all(|(p, q)| equals_at(p, q, depth + 1))
+        }
         _ => false,
     }
 }

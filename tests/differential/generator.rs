@@ -111,6 +111,11 @@ pub const VIEW: Kinds = 4;
 pub const RANGE: Kinds = 8;
 pub const ANY: Kinds = PLAIN | ARRAY | VIEW | RANGE;
 
+/// The kinds `f` makes of each kind in `kinds`.
+fn each_kind(kinds: Kinds, f: impl Fn(Kinds) -> Kinds) -> Kinds {
+    [PLAIN, ARRAY, VIEW, RANGE].into_iter().filter(|k| kinds & k != 0).fold(0, |acc, k| acc | f(k))
+}
+
 /// Integers stay below this (Groovy's Integer wraps at 2^31).
 const INT_LIMIT: f64 = 1.0e9;
 /// Decimals keep at most this many digits (rust_decimal holds 28).
@@ -665,7 +670,7 @@ impl Gen {
         let mut found = Vec::new();
         for (i, v) in self.scope.iter().enumerate() {
             let shadowed = self.scope[i + 1..].iter().any(|w| w.text == v.text);
-            if !shadowed && &v.ty == ty && v.kind & kinds != 0 {
+            if !shadowed && &v.ty == ty && v.kind & !kinds == 0 {
                 found.push(v.clone());
             }
         }
@@ -1542,7 +1547,7 @@ impl Gen {
         for _ in 0..10 {
             let which = self.rng.weighted(&[10, 12, 8, 5, 4, 4, 6, 5, 4, 3, 3, 3, 3, 2, 3]);
             if let Some(e) = self.list_case(which, elem, d, kinds) {
-                if e.kind & kinds != 0 {
+                if e.kind & !kinds == 0 {
                     return e;
                 }
                 if kinds & PLAIN != 0 && self.rng.chance(1, 2) {
@@ -1592,11 +1597,10 @@ impl Gen {
             2 => {
                 let xs = self.list(elem, d - 1, ANY);
                 let pred = self.closure(&xs.elem_meta(), &Ty::Bool, d - 1);
-                let kind = if xs.kind == VIEW { VIEW } else { PLAIN };
                 let mut out = xs.clone();
                 out.text = format!("{}.findAll {pred}", xs.p());
                 out.atomic = true;
-                out.kind = kind;
+                out.kind = each_kind(xs.kind, |k| if k == VIEW { VIEW } else { PLAIN });
                 out.len = None;
                 Some(out)
             }
@@ -1610,7 +1614,7 @@ impl Gen {
                 }
                 let mut out = xs.clone();
                 out.atomic = true;
-                out.kind = if xs.kind == VIEW { PLAIN } else { xs.kind };
+                out.kind = each_kind(xs.kind, |k| if k == VIEW { PLAIN } else { k });
                 out.text = match self.rng.below(4) {
                     0 if *elem != Ty::Str => format!("{}.sort {{ -it }}", xs.p()),
                     1 if *elem == Ty::Str => format!("{}.sort {{ it.size() }}", xs.p()),
@@ -1635,7 +1639,7 @@ impl Gen {
                 let mut out = xs.clone();
                 out.text = format!("{}.reverse()", xs.p());
                 out.atomic = true;
-                out.kind = if xs.kind == ARRAY { ARRAY } else { PLAIN };
+                out.kind = each_kind(xs.kind, |k| if k == ARRAY { ARRAY } else { PLAIN });
                 Some(out)
             }
             6 => {
@@ -1645,11 +1649,7 @@ impl Gen {
                 let mut out = xs.clone();
                 out.text = format!("{}.{}({n})", xs.p(), if take { "take" } else { "drop" });
                 out.atomic = true;
-                out.kind = match xs.kind {
-                    ARRAY => ARRAY,
-                    VIEW => VIEW,
-                    _ => PLAIN,
-                };
+                out.kind = each_kind(xs.kind, |k| if k == RANGE { PLAIN } else { k });
                 out.len = xs.len.map(|l| if take { l.min(n) } else { l.saturating_sub(n) });
                 Some(out)
             }
@@ -1672,11 +1672,8 @@ impl Gen {
                 let mut out = xs.clone();
                 out.atomic = !text.contains(" + ") && !text.contains(" - ");
                 out.text = text;
-                out.kind = match xs.kind {
-                    VIEW => VIEW,
-                    ARRAY if minus => ARRAY,
-                    _ => PLAIN,
-                };
+                // an array stays an array (`String[] + List` is a `String[]`), a set a set
+                out.kind = each_kind(xs.kind, |k| if k == RANGE { PLAIN } else { k });
                 let other_meta = if with_list { other.elem_meta() } else { other.meta() };
                 if let Some(e) = out.elem.as_mut() {
                     e.mag = e.mag.max(other_meta.mag);
@@ -1779,8 +1776,9 @@ impl Gen {
                 )
             }
             12 => {
-                // subscript with a range
-                let xs = self.list(elem, d - 1, PLAIN | ARRAY | RANGE);
+                // subscript with a range (not of a range: Groovy 2.4's `IntRange.subList` ignores
+                // the direction, `(4..1)[2..2]` is `[3]`)
+                let xs = self.list(elem, d - 1, PLAIN | ARRAY);
                 let n = xs.len? as i64;
                 if n == 0 {
                     return None;
@@ -1794,7 +1792,7 @@ impl Gen {
                     format!("{}[{i}..{j}]", xs.p())
                 };
                 out.atomic = true;
-                out.kind = if xs.kind == RANGE { RANGE } else { PLAIN };
+                out.kind = PLAIN;
                 out.len = None;
                 Some(out)
             }

@@ -36,7 +36,7 @@ use crate::value::{Key, MapRef, Record, RuntimeError, Value};
 
 type Result<T> = std::result::Result<T, RuntimeError>;
 
-pub fn assign(host: &Host, record: &Record, slot: u16, value: Value) -> Result<()> {
+pub fn assign(host: &mut Host, record: &Record, slot: u16, value: Value) -> Result<()> {
     let shape = &record.shape;
     let Some(info) = shape.slots.get(slot as usize) else {
         return Err(RuntimeError::type_error(format!("{} has no field number {slot}", shape.name)));
@@ -46,6 +46,15 @@ pub fn assign(host: &Host, record: &Record, slot: u16, value: Value) -> Result<(
         return Err(RuntimeError::type_error(format!("`{target}` is read-only")));
     }
     if shape.name.starts_with("Ticket(") {
+        // Exalate leaves the field as it was when a look-up found nothing; Replica does the
+        // same (the checker warns about such look-ups) and says so in the run's log.
+        if value.is_null() && matches!(info.name.as_str(), "status" | "priority") {
+            host.log.push(crate::host::LogLine {
+                level: "warn".to_string(),
+                message: format!("`{target} = null` ignored: the {} stays as it was", info.name),
+            });
+            return Ok(());
+        }
         ticket(host, record, slot, info, value, &target)
     } else if shape.name == "Replica" {
         let value = replica(host, info, value, &target)?;

@@ -72,9 +72,14 @@ fn view(
             Value::Int(id) => objects::user_with_id(host, id),
             _ => Value::Null,
         },
-        "comments" => json::list_of(get(ticket, "conversations"), "conversations", |note, path| {
-            comment(host, note, path, twins)
-        })?,
+        "comments" => {
+            // Notes by the requester get the embedded requester's name and email when the
+            // directory does not know the user.
+            let requester = reporter(host, ticket)?;
+            json::list_of(get(ticket, "conversations"), "conversations", |note, path| {
+                comment(host, note, path, twins, &requester)
+            })?
+        }
         "attachments" => json::list_of(get(ticket, "attachments"), "attachments", attachment)?,
         "customFields" => custom_fields(host, ticket)?,
         "entityType" => Value::str("ticket"),
@@ -118,6 +123,7 @@ fn comment(
     note: &serde_json::Value,
     path: &str,
     twins: &HashMap<i64, &str>,
+    requester: &Value,
 ) -> Result<Value, DecodeError> {
     let Some(fields) = json::object(note, path)? else {
         return Err(DecodeError::mismatch(path, "a conversation object", note));
@@ -125,6 +131,9 @@ fn comment(
     let at = |key: &str| json::join(path, key);
     let id = json::integer(get(fields, "id"), &at("id"))?;
     let author = match json::integer(get(fields, "user_id"), &at("user_id"))? {
+        Value::Int(user) if host.user_by_id(user).is_none() && matches!(objects::field(requester, "id"), Some(Value::Int(id)) if id == user) => {
+            requester.clone()
+        }
         Value::Int(user) => objects::user_with_id(host, user),
         _ => Value::Null,
     };
