@@ -99,9 +99,9 @@ fn every_registered_code_has_a_complete_page() {
         assert!(seen.insert(code), "{code} is registered twice");
         assert!(
             code.len() == 5
-                && (code.starts_with('E') || code.starts_with('W'))
+                && (code.starts_with('E') || code.starts_with('W') || code.starts_with('R'))
                 && code[1..].chars().all(|c| c.is_ascii_digit()),
-            "{code} is not E0000/W0000"
+            "{code} is not E0000/W0000/R0000"
         );
         for (field, value) in [
             ("title", doc.title),

@@ -64,6 +64,16 @@ impl LoadedProgram {
         }
         // Whatever the source (lowering, a file), nothing runs that the verifier refuses.
         replica_compiler::bytecode::verify::verify(&program).map_err(|e| LoadError::Invalid(e.to_string()))?;
+        LoadedProgram::new_unverified(program)
+    }
+
+    /// Loads without the verifier: only for tests of the VM's own defences against
+    /// malformed code (which must still fail cleanly, never panic).
+    #[doc(hidden)]
+    pub fn new_unverified(program: Program) -> Result<LoadedProgram, LoadError> {
+        if program.version != FORMAT_VERSION {
+            return Err(LoadError::Version { found: program.version });
+        }
         let constants = program
             .constants
             .iter()

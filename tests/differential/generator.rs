@@ -366,7 +366,7 @@ impl Gen {
         self.scope.clear();
         self.fresh = 0;
         let depth = 2 + self.rng.below(2) as u32;
-        let text = match self.rng.weighted(&[50, 14, 8, 6, 5, 4, 3, 3, 3, 2, 2]) {
+        let text = match self.rng.weighted(&[50, 14, 8, 6, 5, 4, 3, 3, 3, 2, 2, 2, 1, 1]) {
             0 => {
                 let ty = self.any_ty(2);
                 self.expr(&ty, depth).text
@@ -380,7 +380,10 @@ impl Gen {
             7 => self.function(),
             8 => self.switch(),
             9 => self.classic_for(),
-            _ => self.try_catch(),
+            10 => self.try_catch(),
+            11 => self.increments(),
+            12 => self.loop_closures(),
+            _ => self.entry_update(),
         };
         debug_assert!(!text.contains('\n'));
         text
@@ -495,7 +498,15 @@ impl Gen {
             let var = self.declare(&map, "m");
             let item = self.elem_expr(&value, 1);
             let key = self.rng.pick_str(KEYS);
-            let (change, result) = match self.rng.below(5) {
+            let (change, result) = match self.rng.below(7) {
+                5 => (format!("{}.{} += {}", var.text, quote_double(key), item.p()), var.text.clone()),
+                6 if value == Ty::Int => {
+                    let op = self.rng.pick_str(&["++", "--"]);
+                    (
+                        format!("def old = {}[{}]{op}", var.text, quote_single(key)),
+                        "[old, ".to_string() + &var.text + "]",
+                    )
+                }
                 0 => (format!("{}[{}] = {}", var.text, quote_single(key), item.text), var.text.clone()),
                 1 => (format!("{}.{} = {}", var.text, quote_double(key), item.text), var.text.clone()),
                 2 => (
@@ -618,6 +629,49 @@ impl Gen {
                 "def {s} = ''; for (int i = 0; i < {n}; i++) {{ if (i % 2 == 0) {{ continue }}; {s} += i }}; {s}"
             ),
         }
+    }
+
+    /// `x++`, `--x` and compound assignments on a variable.
+    fn increments(&mut self) -> String {
+        let t = self.num_ty();
+        let a = self.operand(&t, 1);
+        let x = self.name("x");
+        let y = self.name("y");
+        match self.rng.below(4) {
+            0 => format!("def {x} = {}; def {y} = {x}++; [{x}, {y}]", a.text),
+            1 => format!("def {x} = {}; def {y} = --{x}; [{x}, {y}]", a.text),
+            2 => {
+                let b = self.operand(&Ty::Int, 1);
+                let op = self.rng.pick_str(&["+=", "-=", "*="]);
+                format!("def {x} = {}; {x} {op} {}; {x}", a.text, b.p())
+            }
+            _ => {
+                let s = self.string(1);
+                let s = self.textual(s);
+                format!("def {x} = {}; {x} += {}; {x} *= 2; {x}", s.text, a.p())
+            }
+        }
+    }
+
+    /// Closures made in a loop: Groovy's `for (x in …)` has one variable for all iterations,
+    /// `each { x -> … }` a new one per call.
+    fn loop_closures(&mut self) -> String {
+        let elem = self.elem_ty(0);
+        let xs = self.list(&elem, 1, ANY);
+        let fs = self.name("fs");
+        if self.rng.chance(1, 2) {
+            format!("def {fs} = []; for (x in {}) {{ {fs} << {{ -> x }} }}; {fs}.collect {{ it() }}", xs.p())
+        } else {
+            format!("def {fs} = []; {}.each {{ x -> {fs} << {{ -> x }} }}; {fs}.collect {{ it() }}", xs.p())
+        }
+    }
+
+    /// Writing through a map entry: `m.each { it.value = … }`.
+    fn entry_update(&mut self) -> String {
+        let map = self.map(&Ty::Int, 1);
+        let m = self.name("m");
+        let f = self.rng.pick_str(&["it.value * 2", "it.key.size()", "-it.value"]);
+        format!("def {m} = {}; {m}.each {{ it.value = {f} }}; {m}", map.text)
     }
 
     fn try_catch(&mut self) -> String {
@@ -790,7 +844,7 @@ impl Gen {
     }
 
     fn int(&mut self, d: u32) -> Expr {
-        self.choose(&Ty::Int, d, &[14, 3, 3, 2, 2, 6, 2, 10, 4, 3, 3, 3, 3, 3, 3], |g, which| {
+        self.choose(&Ty::Int, d, &[14, 3, 3, 2, 2, 6, 2, 10, 4, 3, 3, 3, 3, 3, 3, 4], |g, which| {
             g.int_case(which, d)
         })
     }
@@ -905,6 +959,44 @@ impl Gen {
                 };
                 Some(Expr::new(text, int).atom().num(xs.maxlen as f64, 0))
             }
+            15 => {
+                let text = match self.rng.below(6) {
+                    0 | 1 => {
+                        let a = self.operand(&int, d - 1);
+                        let b = self.operand(&int, d - 1);
+                        let f = if self.rng.chance(1, 2) { "max" } else { "min" };
+                        return Some(
+                            Expr::new(format!("Math.{f}({}, {})", a.text, b.text), int)
+                                .atom()
+                                .num(a.mag.max(b.mag), 0),
+                        );
+                    }
+                    2 => format!(
+                        "Integer.parseInt({})",
+                        quote_single(self.rng.pick_str(&["12", "-5", "007", "0"]))
+                    ),
+                    3 => {
+                        let elem = self.elem_ty(0);
+                        let xs = self.list(&elem, d - 1, ANY);
+                        let pred = self.closure(&xs.elem_meta(), &Ty::Bool, d - 1);
+                        format!("{}.findIndexOf {pred}", xs.p())
+                    }
+                    4 => {
+                        let s = self.string(d - 1);
+                        let s = self.nonnull(s);
+                        let t = quote_single(self.rng.pick_str(&["a", "b", "ab", " ", ","]));
+                        let f = if self.rng.chance(1, 2) { "count" } else { "lastIndexOf" };
+                        format!("{}.{f}({t})", s.p())
+                    }
+                    _ => {
+                        let elem = self.elem_ty(0);
+                        let xs = self.list(&elem, d - 1, PLAIN);
+                        let x = self.elem_expr(&elem, d - 1);
+                        format!("{}.lastIndexOf({})", xs.p(), x.text)
+                    }
+                };
+                Some(Expr::new(text, int).atom().num(300.0, 0))
+            }
             _ => {
                 // string to number round trip
                 let a = self.operand(&int, d - 1);
@@ -1016,7 +1108,31 @@ impl Gen {
                 // string methods
                 let s = self.string(d - 1);
                 let s = self.nonnull(s);
-                let (call, len) = match self.rng.below(8) {
+                let (call, len) = match self.rng.below(12) {
+                    8 => (format!("padLeft({})", self.rng.range(0, 6)), None),
+                    9 => (
+                        format!(
+                            "padRight({}, {})",
+                            self.rng.range(0, 6),
+                            quote_single(self.rng.pick_str(&["*", "-", "ab"]))
+                        ),
+                        None,
+                    ),
+                    10 => {
+                        let re = self.rng.pick_str(&[
+                            "/[aeiou]/",
+                            "/\\s+/",
+                            "'[0-9]'",
+                            "/a|b/",
+                            "/\\./",
+                            "'^.'",
+                            "/x*/",
+                        ]);
+                        let by = quote_single(self.rng.pick_str(&["", "_", "#", "ab"]));
+                        let method = if self.rng.chance(1, 3) { "replaceFirst" } else { "replaceAll" };
+                        (format!("{method}({re}, {by})"), None)
+                    }
+                    11 => ("toLowerCase().capitalize()".to_string(), s.len),
                     0 => ("toUpperCase()".to_string(), s.len),
                     1 => ("toLowerCase()".to_string(), s.len),
                     2 => ("trim()".to_string(), None),
@@ -1030,7 +1146,11 @@ impl Gen {
                     6 => (format!("take({})", self.rng.range(0, 4)), None),
                     _ => (format!("drop({})", self.rng.range(0, 4)), None),
                 };
-                let maxlen = if call.starts_with("replace") { s.maxlen * 3 + 2 } else { s.maxlen };
+                let maxlen = if call.starts_with("replace") || call.starts_with("pad") {
+                    s.maxlen * 3 + 6
+                } else {
+                    s.maxlen
+                };
                 Some(Expr::new(format!("{}.{call}", s.p()), st).atom().lens(len, maxlen))
             }
             3 => {
@@ -1087,6 +1207,9 @@ impl Gen {
                 let ty = self.any_ty(1);
                 let e = self.expr(&ty, d - 1);
                 let e = self.nonnull(e);
+                if self.rng.chance(1, 4) && matches!(e.ty, Ty::Int | Ty::Dec | Ty::Bool) {
+                    return Some(Expr::new(format!("String.valueOf({})", e.text), st).atom().lens(None, 20));
+                }
                 Some(Expr::new(format!("{}.toString()", e.p()), st).atom().lens(None, 20))
             }
             10 => {
@@ -1133,7 +1256,7 @@ impl Gen {
     }
 
     fn boolean(&mut self, d: u32) -> Expr {
-        self.choose(&Ty::Bool, d, &[8, 5, 6, 5, 4, 8, 6, 4, 4, 3, 2], |g, which| g.boolean_case(which, d))
+        self.choose(&Ty::Bool, d, &[8, 5, 6, 5, 4, 8, 6, 4, 4, 3, 2, 4], |g, which| g.boolean_case(which, d))
     }
 
     fn boolean_case(&mut self, which: usize, d: u32) -> Option<Expr> {
@@ -1267,6 +1390,49 @@ impl Gen {
                 let x = self.expr(&ty, d - 1);
                 let op = self.rng.pick_str(&["== null", "!= null"]);
                 Some(Expr::new(format!("{} {op}", x.p()), b))
+            }
+            11 => {
+                let text = match self.rng.below(4) {
+                    0 => {
+                        let s = self.string(d - 1);
+                        let s = self.nonnull(s);
+                        let re = self.rng.pick_str(&["/[a-c]+/", "/.*a.*/", "'[A-Z].*'", "/\\w*/", "/\\d+/"]);
+                        format!("{} ==~ {re}", s.p())
+                    }
+                    1 => {
+                        let s = self.string(d - 1);
+                        let s = self.nonnull(s);
+                        let f = if self.rng.chance(1, 2) { "isNumber()" } else { "isInteger()" };
+                        format!("{}.{f}", s.p())
+                    }
+                    2 => {
+                        let elem = self.elem_ty(0);
+                        let xs = self.list(&elem, d - 1, PLAIN | RANGE);
+                        let ys = self.list(&elem, d - 1, PLAIN | RANGE);
+                        format!("{}.containsAll({})", xs.p(), ys.text)
+                    }
+                    _ => {
+                        // Groovy keeps GStrings, arrays and key sets apart from String and List
+                        let ty = self.any_ty(1);
+                        let x = match &ty {
+                            Ty::List(elem) => self.list(elem, d - 1, PLAIN | RANGE),
+                            _ => self.expr(&ty, d - 1),
+                        };
+                        let x = self.textual(x);
+                        let class = self.rng.pick_str(&[
+                            "String",
+                            "Integer",
+                            "Number",
+                            "BigDecimal",
+                            "List",
+                            "Map",
+                            "Boolean",
+                            "Collection",
+                        ]);
+                        format!("{} instanceof {class}", x.p())
+                    }
+                };
+                Some(Expr::new(text, b))
             }
             _ => Some(self.conditional(&b, d)),
         }
@@ -1410,8 +1576,8 @@ impl Gen {
         out.atomic = true;
         out.gstring = false;
         out.nullable = maybe_empty;
-        let which = self.rng.below(8);
-        if elem.nullable && matches!(which, 2 | 3 | 4 | 7) {
+        let which = self.rng.below(10);
+        if elem.nullable && matches!(which, 2 | 3 | 4 | 7 | 9) {
             return None;
         }
         out.text = match which {
@@ -1437,6 +1603,17 @@ impl Gen {
                 out.nullable = true;
                 let pred = self.closure(&elem, &Ty::Bool, d - 1);
                 format!("{}.find {pred}", xs.p())
+            }
+            8 => format!("{}.head()", xs.p()),
+            9 => {
+                let f = if self.rng.chance(1, 2) { "max" } else { "min" };
+                let key = match ty {
+                    Ty::Str => {
+                        self.rng.pick_str(&["{ it.size() }", "{ it.toLowerCase() }", "{ a, b -> b <=> a }"])
+                    }
+                    _ => self.rng.pick_str(&["{ -it }", "{ it.abs() }", "{ a, b -> b <=> a }"]),
+                };
+                format!("{}.{f} {key}", xs.p())
             }
             _ => {
                 // inject: an accumulator plus something of each element

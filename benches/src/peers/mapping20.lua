@@ -58,7 +58,8 @@ return function(entity)
     labels[i] = { label = tag }
   end
   replica.labels = labels
-  replica.reporter = reporter(entity)
+  local reporter = reporter(entity)
+  replica.reporter = reporter
   replica.assignee = user_with_id(entity.responder_id)
   replica.created = entity.created_at
   replica.updated = entity.updated_at
@@ -68,7 +69,8 @@ return function(entity)
       comments[#comments + 1] = {
         id = c.id,
         body = c.body,
-        author = user_with_id(c.user_id),
+        author = (c.user_id ~= null and reporter ~= null and reporter.id == c.user_id) and reporter
+          or user_with_id(c.user_id),
         internal = c.private,
         created = c.created_at,
         updated = c.updated_at,
@@ -76,6 +78,10 @@ return function(entity)
     end
   end
   replica.comments = comments
+
+  -- A new replica's collections start empty.
+  replica.attachments = setmetatable({}, array_mt)
+  replica.customFields = {}
 
   local keys = {}
   keys.remoteStatus = REMOTE_STATUS[status_name] or "To Do"

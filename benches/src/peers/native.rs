@@ -19,7 +19,7 @@ pub fn mapping20(t: &Value) -> Value {
     let labels = t["tags"].as_array().map(Vec::as_slice).unwrap_or_default();
     let labels = labels.iter().map(|tag| object([("label", tag.clone())])).collect();
     r.insert("labels".into(), Value::Array(labels));
-    r.insert("reporter".into(), reporter(t));
+    let reporter = reporter(t);
     r.insert("assignee".into(), user_with_id(&t["responder_id"]));
     r.insert("created".into(), t["created_at"].clone());
     r.insert("updated".into(), t["updated_at"].clone());
@@ -27,9 +27,13 @@ pub fn mapping20(t: &Value) -> Value {
     let comments = conversations
         .iter()
         .filter(|c| !c["private"].as_bool().unwrap_or_default())
-        .map(comment)
+        .map(|c| comment(c, &reporter))
         .collect();
     r.insert("comments".into(), Value::Array(comments));
+    r.insert("reporter".into(), reporter);
+    // A new replica's collections start empty.
+    r.insert("attachments".into(), Value::Array(Vec::new()));
+    r.insert("customFields".into(), Value::Object(Map::new()));
 
     let mut keys = Map::new();
     let remote = match status_name {
@@ -160,12 +164,17 @@ fn user_with_id(id: &Value) -> Value {
     }
 }
 
-/// A conversation as a comment; its author is known by id only.
-fn comment(c: &Value) -> Value {
+/// A conversation as a comment; its author is the requester or a user known by id only.
+fn comment(c: &Value, reporter: &Value) -> Value {
+    let author = if !c["user_id"].is_null() && reporter["id"] == c["user_id"] {
+        reporter.clone()
+    } else {
+        user_with_id(&c["user_id"])
+    };
     object([
         ("id", c["id"].clone()),
         ("body", c["body"].clone()),
-        ("author", user_with_id(&c["user_id"])),
+        ("author", author),
         ("internal", c["private"].clone()),
         ("created", c["created_at"].clone()),
         ("updated", c["updated_at"].clone()),
