@@ -410,26 +410,6 @@ fn expected_tsv_lines_are_quoted_faithfully() {
 }
 
 /// The same lines, parsed and run by the evaluator (spread and `<<` included).
-#[test]
-fn expected_tsv_method_lines_through_the_evaluator() {
-    let Some(corpus) = replica_testkit::corpus("expected_tsv_method_lines_through_the_evaluator") else {
-        return;
-    };
-    let text = replica_testkit::read(&corpus.join("groovy/expected.tsv"));
-    let lines: Vec<&str> = text.lines().collect();
-    let mut failures = Vec::new();
-    for (line, _, _, _) in expected_tsv_cases() {
-        let (snippet, expected) = lines[line - 1].split_once('\t').expect("snippet<TAB>expected");
-        match eval(snippet) {
-            Ok(value) if value.to_string() == expected => {}
-            Ok(value) => failures
-                .push(format!("expected.tsv:{line}: {snippet} printed {value}, Groovy prints {expected}")),
-            Err(e) => failures.push(format!("expected.tsv:{line}: {snippet} failed: {e}")),
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
 // ---------------------------------------------------------------------------------------
 // The registry's examples
 // ---------------------------------------------------------------------------------------

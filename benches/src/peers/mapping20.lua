@@ -65,6 +65,7 @@ return function(entity)
   replica.updated = entity.updated_at
   local comments = setmetatable({}, array_mt)
   for _, c in ipairs(entity.conversations) do
+    print(c.user_id, reporter.id, math.type(c.user_id), math.type(reporter.id), reporter.id == c.user_id)
     if not c.private then
       comments[#comments + 1] = {
         id = c.id,
