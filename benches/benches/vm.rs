@@ -69,9 +69,7 @@ fn mapping20(c: &mut Criterion) {
     assert_same("mapping20", "rhai", &expected, &parse(&rhai.run_json(&[("entity", ticket)]).unwrap()));
     assert_same("mapping20", "lua", &expected, &parse(&lua.run_json(ticket).unwrap()));
     assert_same("mapping20", "rust", &expected, &parse(&native::mapping20_json(ticket)));
-    let fields = expected.as_object().map_or(0, |o| o.iter().filter(|(_, v)| !v.is_null()).count())
-        + expected["customKeys"].as_object().map_or(0, |o| o.len().saturating_sub(1));
-    eprintln!("vm: mapping20 fills {fields} replica fields; all peers agree with Replica");
+    eprintln!("vm: mapping20: all peers agree with Replica");
 
     let entity = replica.decode_ticket(ticket);
     let mut rhai_scope = rhai.scope(&[("entity", ticket)]);

@@ -147,6 +147,17 @@ pub fn build(schema: &Schema) -> Shapes {
             slot("class", &Type::String, true, None, true),
         ],
     ));
+    // A map entry handed to closures (`map.each { it.value = 0 }`): its key, its value, and
+    // the map it belongs to, so that assigning `value` writes through as in Groovy.
+    all.push(Shape::new(
+        all.len() as ShapeId,
+        "Entry",
+        vec![
+            slot("key", &Type::Any, true, None, true),
+            slot("value", &Type::Any, false, None, true),
+            slot("map", &Type::Any, true, None, false),
+        ],
+    ));
     // `new SimpleDateFormat(pattern)`: its pattern and time zone.
     all.push(Shape::new(
         all.len() as ShapeId,

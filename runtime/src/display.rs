@@ -159,6 +159,13 @@ impl<W: Write> Printer<'_, W> {
             Value::Regex(re) => self.out.write_str(re.as_str()),
             Value::Closure(_) | Value::Native(_) => self.out.write_str("Closure"),
             Value::Date(millis) => self.out.write_str(&format_date(*millis)),
+            // Groovy prints a map entry as `key=value`.
+            Value::Record(record) if record.shape.name == "Entry" => {
+                let slots = record.slots.borrow();
+                self.value(&slots[0])?;
+                self.out.write_char('=')?;
+                self.value(&slots[1])
+            }
             Value::Record(record) if record.shape.name == "Exception" => {
                 let slots = record.slots.borrow();
                 write!(self.out, "{}", slots[1])?;

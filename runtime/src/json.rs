@@ -155,6 +155,14 @@ fn to_json_at(value: &Value, depth: usize) -> serde_json::Value {
             ),
             Err(_) => serde_json::Value::Null,
         },
+        // A map entry: its key and value (not the map it belongs to).
+        Value::Record(record) if record.shape.name == "Entry" => {
+            let Ok(slots) = record.slots.try_borrow() else { return serde_json::Value::Null };
+            let mut object = Map::new();
+            object.insert("key".to_string(), to_json_at(&slots[0], depth + 1));
+            object.insert("value".to_string(), to_json_at(&slots[1], depth + 1));
+            serde_json::Value::Object(object)
+        }
         Value::Record(record) => {
             let Ok(slots) = record.slots.try_borrow() else { return serde_json::Value::Null };
             let mut object = Map::new();

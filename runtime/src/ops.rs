@@ -789,6 +789,16 @@ pub fn index(target: &Value, index: &Value) -> Result<Value> {
         }
         Value::Range { from, to, inclusive } => index_range(*from, *to, *inclusive, index),
         Value::Str(s) => index_string(s, index),
+        // `object["name"]` reads a property, as Groovy's `getAt(String)` does.
+        Value::Record(record) => match index {
+            Value::Str(name) => record.get(name).ok_or_else(|| {
+                RuntimeError::new(
+                    ErrorKind::MissingProperty,
+                    format!("No such property: {name} for class: {}", target.type_name()),
+                )
+            }),
+            other => Err(RuntimeError::type_error(format!("cannot index an object with {}", article(other)))),
+        },
         Value::Null => Err(RuntimeError::new(ErrorKind::NullReference, "cannot index null with []")),
         other => Err(RuntimeError::type_error(format!("cannot index {} with []", article(other)))),
     }

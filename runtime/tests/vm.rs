@@ -497,7 +497,7 @@ fn loops_walk_lists_ranges_maps_and_strings() {
     let program = asm.load();
     assert_eq!(ok(&program, range), "[3, 2, 1]");
     assert_eq!(ok(&program, string), "[a, b]");
-    assert_eq!(ok(&program, map), "[[key:key, value:1]]");
+    assert_eq!(ok(&program, map), "[key=1]");
     assert_eq!(ok(&program, null), "[]");
 }
 

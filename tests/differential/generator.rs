@@ -16,7 +16,10 @@
 //!   a string when it is built, Groovy keeps it a `GString` (whose `hashCode` differs).
 //! * Java arrays (`split`), key sets and value views (`keySet()`, `values()`) and ranges lack
 //!   some list methods or behave like sets in Groovy; the generator only calls on them the
-//!   methods Groovy gives them with a list's meaning (see [`Kind`]).
+//!   methods Groovy gives them with a list's meaning (see [`Kinds`]). Indexing past the end
+//!   of a `split` result is left in on purpose: Groovy throws there, which scripts rely on.
+//! * Subscripting a range with a range is avoided: Groovy 2.4's `IntRange.subList` ignores
+//!   the direction (`(4..1)[2..2]` is `[3]`), a Groovy bug not worth copying.
 //!
 //! Deterministic: the same seed gives the same snippets.
 

@@ -33,6 +33,7 @@ end
 
 -- The requester: the embedded one, else a user with only the id.
 local function reporter(entity)
+  local requester = entity.requester
   if type(requester) == "table" then
     return { id = requester.id, email = requester.email, displayName = requester.name }
   end
@@ -65,7 +66,6 @@ return function(entity)
   replica.updated = entity.updated_at
   local comments = setmetatable({}, array_mt)
   for _, c in ipairs(entity.conversations) do
-    print(c.user_id, reporter.id, math.type(c.user_id), math.type(reporter.id), reporter.id == c.user_id)
     if not c.private then
       comments[#comments + 1] = {
         id = c.id,

@@ -95,16 +95,16 @@ impl Lowerer<'_> {
                 self.b().emit(Instr::Store(seq));
                 self.b().emit(Instr::Int(0));
                 self.b().emit(Instr::Store(index));
+                // One variable for the whole loop, as in Groovy: closures made in the body
+                // all see its latest value.
+                let loop_var = self.declare(&var.name);
                 let start = self.b().here();
                 let exit = self.b().jump(|t| Instr::ForNext { seq, index, target: t });
                 if let Some(ty) = ty {
                     self.coerce_to(ty);
                 }
-                self.b().push_scope();
-                let loop_var = self.declare(&var.name);
                 self.b().store(loop_var.loc);
                 self.loop_body(None, Some(start), body);
-                self.b().pop_scope();
                 self.b().emit(Instr::Jump(start as u32));
                 self.b().patch_here(exit);
                 self.end_loop();

@@ -56,6 +56,17 @@ pub fn assign(host: &mut Host, record: &Record, slot: u16, value: Value) -> Resu
             return Ok(());
         }
         ticket(host, record, slot, info, value, &target)
+    } else if shape.name == "Entry" {
+        // A map entry's value writes through to its map, as Groovy's `Map.Entry.setValue`.
+        let (key, map) = {
+            let slots = record.slots.borrow();
+            (slots[0].clone(), slots[2].clone())
+        };
+        if let Value::Map(map) = map {
+            map.borrow_mut().insert(Key(key), value.clone());
+        }
+        store(record, slot, value);
+        Ok(())
     } else if shape.name == "Replica" {
         let value = replica(host, info, value, &target)?;
         store(record, slot, value);

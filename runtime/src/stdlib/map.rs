@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use indexmap::IndexMap;
 
-use super::{add_entry, call_entry, entry, extreme, sort_values, Call};
+use super::{entry_in, entry_parts, add_entry, call_entry, entry, extreme, sort_values, Call};
 use crate::ops;
 use crate::value::{Invoke, Key, MapRef, RuntimeError, Value};
 
@@ -51,21 +51,12 @@ fn pairs(map: &MapRef) -> Vec<(Value, Value)> {
 }
 
 fn entries(map: &MapRef) -> Vec<Value> {
-    map.borrow().iter().map(|(k, v)| entry(k.0.clone(), v.clone())).collect()
+    map.borrow().iter().map(|(k, v)| entry_in(k.0.clone(), v.clone(), Value::Map(map.clone()))).collect()
 }
 
-/// The key and value of an entry made by [`entry`].
-fn entry_parts(value: &Value) -> (Value, Value) {
-    match value {
-        Value::Map(m) => {
-            let m = m.borrow();
-            (
-                m.get(&Key::str("key")).cloned().unwrap_or(Value::Null),
-                m.get(&Key::str("value")).cloned().unwrap_or(Value::Null),
-            )
-        }
-        _ => (Value::Null, Value::Null),
-    }
+/// The key and value of an entry made by [`entries`].
+fn parts(value: &Value) -> (Value, Value) {
+    entry_parts(value).unwrap_or((Value::Null, Value::Null))
 }
 
 pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result<Value, RuntimeError> {
@@ -108,14 +99,14 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
         "each" => {
             let closure = call.closure(0)?;
             for (k, v) in pairs(map) {
-                call_entry(inv, closure, &k, &v, None)?;
+                call_entry(inv, closure, map, &k, &v, None)?;
             }
             receiver.clone()
         }
         "eachWithIndex" => {
             let closure = call.closure(0)?;
             for (i, (k, v)) in pairs(map).into_iter().enumerate() {
-                call_entry(inv, closure, &k, &v, Some(Value::Int(i as i64)))?;
+                call_entry(inv, closure, map, &k, &v, Some(Value::Int(i as i64)))?;
             }
             receiver.clone()
         }
@@ -125,7 +116,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 let closure = call.closure(0)?;
                 let mut out = Vec::new();
                 for (k, v) in pairs(map) {
-                    out.push(call_entry(inv, closure, &k, &v, None)?);
+                    out.push(call_entry(inv, closure, map, &k, &v, None)?);
                 }
                 Value::list(out)
             }
@@ -134,7 +125,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut out = IndexMap::new();
             for (k, v) in pairs(map) {
-                add_entry(&mut out, call_entry(inv, closure, &k, &v, None)?)?;
+                add_entry(&mut out, call_entry(inv, closure, map, &k, &v, None)?)?;
             }
             Value::map(out)
         }
@@ -142,14 +133,14 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut out = Vec::new();
             for (k, v) in pairs(map) {
-                super::list::extend_collect_many(&mut out, call_entry(inv, closure, &k, &v, None)?)?;
+                super::list::extend_collect_many(&mut out, call_entry(inv, closure, map, &k, &v, None)?)?;
             }
             Value::list(out)
         }
         "find" => {
             let closure = call.closure(0)?;
             for (k, v) in pairs(map) {
-                if ops::truthy(&call_entry(inv, closure, &k, &v, None)?) {
+                if ops::truthy(&call_entry(inv, closure, map, &k, &v, None)?) {
                     return Ok(entry(k, v));
                 }
             }
@@ -159,7 +150,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut kept = IndexMap::new();
             for (k, v) in pairs(map) {
-                if ops::truthy(&call_entry(inv, closure, &k, &v, None)?) {
+                if ops::truthy(&call_entry(inv, closure, map, &k, &v, None)?) {
                     kept.insert(Key(k), v);
                 }
             }
@@ -168,7 +159,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
         "findResult" => {
             let closure = call.closure(0)?;
             for (k, v) in pairs(map) {
-                let result = call_entry(inv, closure, &k, &v, None)?;
+                let result = call_entry(inv, closure, map, &k, &v, None)?;
                 if !result.is_null() {
                     return Ok(result);
                 }
@@ -179,7 +170,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let want = call.name() == "any";
             for (k, v) in pairs(map) {
-                if ops::truthy(&call_entry(inv, closure, &k, &v, None)?) == want {
+                if ops::truthy(&call_entry(inv, closure, map, &k, &v, None)?) == want {
                     return Ok(Value::Bool(want));
                 }
             }
@@ -189,7 +180,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut n = 0i64;
             for (k, v) in pairs(map) {
-                if ops::truthy(&call_entry(inv, closure, &k, &v, None)?) {
+                if ops::truthy(&call_entry(inv, closure, map, &k, &v, None)?) {
                     n += 1;
                 }
             }
@@ -256,7 +247,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 Some(closure) => sort_values(inv, &mut sorted, Some(closure), "sort")?,
                 // Without a closure: by key (Groovy returns a TreeMap).
                 None => super::sort_by(&mut sorted, &mut |a, b| {
-                    let ((ka, _), (kb, _)) = (entry_parts(a), entry_parts(b));
+                    let ((ka, _), (kb, _)) = (parts(a), parts(b));
                     Ok(super::natural_compare(&ka, &kb))
                 })?,
             }
@@ -264,7 +255,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 sorted
                     .iter()
                     .map(|e| {
-                        let (k, v) = entry_parts(e);
+                        let (k, v) = parts(e);
                         (Key(k), v)
                     })
                     .collect(),
@@ -279,7 +270,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
             let closure = call.closure(0)?;
             let mut groups: IndexMap<Key, IndexMap<Key, Value>> = IndexMap::new();
             for (k, v) in pairs(map) {
-                let group = call_entry(inv, closure, &k, &v, None)?;
+                let group = call_entry(inv, closure, map, &k, &v, None)?;
                 groups.entry(Key(group)).or_default().insert(Key(k), v);
             }
             Value::map(groups.into_iter().map(|(k, v)| (k, Value::map(v))).collect())

@@ -20,10 +20,9 @@
 //!   [`ErrorKind::NullReference`] ("Cannot invoke method trim() on null object", as Groovy says).
 //!
 //! **Map entries** are passed to closures (`map.each { it.key }`, `map.find { … }`, `min`,
-//! `max`, `entrySet()`) as a two-key map `[key: k, value: v]` (see [`entry`]): `.key` and
-//! `.value` work as in Groovy because property access on a map reads its keys. What differs
-//! from Groovy: an entry prints as `[key:a, value:1]` where Groovy prints `a=1`, and
-//! `collectEntries { it }` on a map copies the two keys instead of the entry.
+//! `max`, `entrySet()`) as entry records (see [`entry_in`]) with `key` and `value`, printed
+//! `a=1` as Groovy prints them; assigning `it.value` writes through to the map, as Groovy's
+//! `Map.Entry.setValue` does.
 //!
 //! A closure's declared parameters decide how it is called where Groovy looks at them
 //! (`map.each { k, v -> }` vs `{ e -> }`, `sort { a, b -> }` vs `sort { it.size() }`): a
@@ -290,12 +289,27 @@ pub(crate) fn test(inv: &mut dyn Invoke, closure: &Value, arg: Value) -> Result<
     Ok(ops::truthy(&call1(inv, closure, arg)?))
 }
 
-/// A map entry as the standard library hands it to scripts: `[key: k, value: v]`.
+/// A map entry as the standard library hands it to scripts: a record with `key` and
+/// `value` (printed `key=value`, as Groovy does), detached from any map.
 pub fn entry(key: Value, value: Value) -> Value {
-    let mut map = IndexMap::with_capacity(2);
-    map.insert(Key::str("key"), key);
-    map.insert(Key::str("value"), value);
-    Value::map(map)
+    entry_in(key, value, Value::Null)
+}
+
+/// An entry of `map`: assigning its `value` changes the map (`map.each { it.value = 0 }`).
+pub fn entry_in(key: Value, value: Value, map: Value) -> Value {
+    let shape = replica_compiler::shapes::shapes().object("Entry").expect("the entry shape exists");
+    Value::record(shape, vec![key, value, map])
+}
+
+/// The key and value of an entry record from [`entry`].
+pub fn entry_parts(value: &Value) -> Option<(Value, Value)> {
+    match value {
+        Value::Record(record) if record.shape.name == "Entry" => {
+            let slots = record.slots.borrow();
+            Some((slots[0].clone(), slots[1].clone()))
+        }
+        _ => None,
+    }
 }
 
 /// Calls a closure with a map entry the way Groovy does: key and value when it declares two
@@ -303,13 +317,14 @@ pub fn entry(key: Value, value: Value) -> Value {
 pub(crate) fn call_entry(
     inv: &mut dyn Invoke,
     closure: &Value,
+    map: &crate::value::MapRef,
     key: &Value,
     value: &Value,
     extra: Option<Value>,
 ) -> Result<Value, RuntimeError> {
     let spread = arity(closure) == if extra.is_some() { 3 } else { 2 };
     let mut args =
-        if spread { vec![key.clone(), value.clone()] } else { vec![entry(key.clone(), value.clone())] };
+        if spread { vec![key.clone(), value.clone()] } else { vec![entry_in(key.clone(), value.clone(), Value::Map(map.clone()))] };
     args.extend(extra);
     inv.invoke(closure, args)
 }
@@ -503,6 +518,10 @@ pub(crate) fn sum_values(
 /// Adds what a `collectEntries` closure returned to the map being built: a map, or a
 /// `[key, value]` list.
 pub(crate) fn add_entry(map: &mut IndexMap<Key, Value>, produced: Value) -> Result<(), RuntimeError> {
+    if let Some((key, value)) = entry_parts(&produced) {
+        map.insert(Key(key), value);
+        return Ok(());
+    }
     match produced {
         Value::Map(entries) => {
             for (k, v) in entries.borrow().iter() {

@@ -60,6 +60,15 @@ fn write_value(out: &mut String, value: &Value, depth: usize) -> Result<(), Runt
             }
             out.push('}');
         }
+        // A map entry as Groovy 2.4 writes it: its bean properties, `value` first.
+        Value::Record(record) if record.shape.name == "Entry" => {
+            let slots = record.slots.borrow();
+            out.push_str("{\"value\":");
+            write_value(out, &slots[1], depth + 1)?;
+            out.push_str(",\"key\":");
+            write_value(out, &slots[0], depth + 1)?;
+            out.push('}');
+        }
         Value::Record(record) => {
             out.push('{');
             let slots = record.slots.borrow();
