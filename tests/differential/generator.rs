@@ -16,8 +16,9 @@
 //!   a string when it is built, Groovy keeps it a `GString` (whose `hashCode` differs).
 //! * Java arrays (`split`), key sets and value views (`keySet()`, `values()`) and ranges lack
 //!   some list methods or behave like sets in Groovy; the generator only calls on them the
-//!   methods Groovy gives them with a list's meaning (see [`Kinds`]). Indexing past the end
-//!   of a `split` result is left in on purpose: Groovy throws there, which scripts rely on.
+//!   methods Groovy gives them with a list's meaning (see [`Kinds`]). A `split` result is a
+//!   list in Replica: indexing past its end gives null where Groovy's array throws (a
+//!   documented deviation), so only `split(sep)[0]` is indexed, which always exists.
 //! * Subscripting a range with a range is avoided: Groovy 2.4's `IntRange.subList` ignores
 //!   the direction (`(4..1)[2..2]` is `[3]`), a Groovy bug not worth copying.
 //!
@@ -1218,12 +1219,9 @@ impl Gen {
             10 => {
                 let s = self.string(d - 1);
                 let s = self.nonnull(s);
-                let sep = if self.rng.chance(1, 2) { "" } else { self.rng.pick(SEPS) };
-                let text = format!(
-                    "{}.split({})[0]",
-                    s.p(),
-                    if sep.is_empty() { String::new() } else { quote_single(sep) }
-                );
+                // With a separator, Java's split always gives at least one element.
+                let sep = self.rng.pick(SEPS);
+                let text = format!("{}.split({})[0]", s.p(), quote_single(sep));
                 Some(Expr::new(text, st).atom().lens(None, s.maxlen).null(true))
             }
             11 => Some(self.conditional(&st, d)),
