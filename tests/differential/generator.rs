@@ -18,7 +18,7 @@
 //!   some list methods or behave like sets in Groovy; the generator only calls on them the
 //!   methods Groovy gives them with a list's meaning (see [`Kinds`]). A `split` result is a
 //!   list in Replica: indexing past its end gives null where Groovy's array throws (a
-//!   documented deviation), so only `split(sep)[0]` is indexed, which always exists.
+//!   documented deviation), so only `('Q' + s).split(sep)[0]` is indexed, which always exists.
 //! * Subscripting a range with a range is avoided: Groovy 2.4's `IntRange.subList` ignores
 //!   the direction (`(4..1)[2..2]` is `[3]`), a Groovy bug not worth copying.
 //!
@@ -1219,10 +1219,11 @@ impl Gen {
             10 => {
                 let s = self.string(d - 1);
                 let s = self.nonnull(s);
-                // With a separator, Java's split always gives at least one element.
+                // Starting with a character no separator holds, the first element is never
+                // empty, so Java's split never gives an empty array here.
                 let sep = self.rng.pick(SEPS);
-                let text = format!("{}.split({})[0]", s.p(), quote_single(sep));
-                Some(Expr::new(text, st).atom().lens(None, s.maxlen).null(true))
+                let text = format!("('Q' + {}).split({})[0]", s.p(), quote_single(sep));
+                Some(Expr::new(text, st).atom().lens(None, s.maxlen.saturating_add(1)).null(true))
             }
             11 => Some(self.conditional(&st, d)),
             _ => {
