@@ -26,8 +26,13 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn the_acme_example_runs_both_ways() {
-    let (code, replica_json, stderr) =
-        run(&["run", "examples/acme-freshdesk.sync", "--outgoing", "--entity", "examples/data/acme-ticket.json"]);
+    let (code, replica_json, stderr) = run(&[
+        "run",
+        "examples/acme-freshdesk.sync",
+        "--outgoing",
+        "--entity",
+        "examples/data/acme-ticket.json",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     insta::assert_snapshot!("acme_outgoing", replica_json);
     let (code, changes, stderr) = run(&[
@@ -123,8 +128,15 @@ fn every_corpus_script_runs_on_the_fixtures() {
 fn runtime_errors_render_like_compile_errors() {
     insta::glob!("ui/run-errors/*.sync", |path| {
         let relative = path.strip_prefix(root()).expect("inside the repository").display().to_string();
-        let (code, out, err) =
-            run(&["--color", "never", "run", &relative, "--outgoing", "--entity", "examples/data/acme-ticket.json"]);
+        let (code, out, err) = run(&[
+            "--color",
+            "never",
+            "run",
+            &relative,
+            "--outgoing",
+            "--entity",
+            "examples/data/acme-ticket.json",
+        ]);
         assert_eq!(code, 1, "{relative} should fail at run time; printed {out}");
         insta::assert_snapshot!(err);
     });
@@ -146,8 +158,13 @@ fn compiled_bytecode_runs_like_the_source_and_disassembles() {
     let rbc = dir.path().join("acme.rbc").display().to_string();
     let (code, _, err) = run(&["compile", "examples/acme-freshdesk.sync", "-o", &rbc]);
     assert_eq!(code, 0, "{err}");
-    let from_source =
-        run(&["run", "examples/acme-freshdesk.sync", "--outgoing", "--entity", "examples/data/acme-ticket.json"]);
+    let from_source = run(&[
+        "run",
+        "examples/acme-freshdesk.sync",
+        "--outgoing",
+        "--entity",
+        "examples/data/acme-ticket.json",
+    ]);
     let from_bytecode = run(&["run", &rbc, "--outgoing", "--entity", "examples/data/acme-ticket.json"]);
     assert_eq!(from_source.1, from_bytecode.1);
     let (code, listing, _) = run(&["disasm", &rbc]);

@@ -25,8 +25,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use criterion::{BatchSize, BenchmarkGroup, Criterion};
 use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion};
 use replica_benches::fixtures::{self, without_nulls};
 use replica_benches::peers::{lua::LuaPeer, native, rhai::Rhai};
 use replica_benches::replica::Replica;
@@ -98,11 +98,14 @@ fn mapping20(c: &mut Criterion) {
     configure(&mut group);
     group.bench_function("parse_json", |b| b.iter(|| parse(black_box(ticket))));
     group.bench_function("decode", |b| {
-        b.iter(|| entity::decode(&replica.host, black_box(&rust_ticket)).map_err(|e| format!("{e:?}")).unwrap())
+        b.iter(|| {
+            entity::decode(&replica.host, black_box(&rust_ticket)).map_err(|e| format!("{e:?}")).unwrap()
+        })
     });
     group.bench_function("run", |b| b.iter(|| replica.outgoing(black_box(&entity))));
     group.bench_function("to_json", |b| b.iter(|| json::replica_to_json(black_box(&replica_out))));
-    group.bench_function("to_string", |b| b.iter(|| serde_json::to_string(black_box(&replica_json)).unwrap()));
+    group
+        .bench_function("to_string", |b| b.iter(|| serde_json::to_string(black_box(&replica_json)).unwrap()));
     group.finish();
 }
 
@@ -120,7 +123,8 @@ fn status_priority(c: &mut Criterion) {
         return;
     };
     let (ticket, remote) = (ticket.as_str(), remote.as_str());
-    let mut replica = Replica::new(&rule.path.display().to_string(), &rule.source).unwrap_or_else(|e| panic!("{e}"));
+    let mut replica =
+        Replica::new(&rule.path.display().to_string(), &rule.source).unwrap_or_else(|e| panic!("{e}"));
     let rhai = Rhai::status_priority();
     let lua = LuaPeer::status_priority();
 
@@ -152,13 +156,17 @@ fn status_priority(c: &mut Criterion) {
     group.bench_function("rhai", |b| b.iter(|| rhai.run(black_box(&mut rhai_scope)).unwrap()));
     group.bench_function("lua", |b| b.iter(|| lua.run(black_box((&lua_inputs.0, &lua_inputs.1))).unwrap()));
     group.bench_function("rust", |b| {
-        b.iter(|| native::status_priority_incoming(black_box(&rust_inputs.0), black_box(&rust_inputs.1)).unwrap())
+        b.iter(|| {
+            native::status_priority_incoming(black_box(&rust_inputs.0), black_box(&rust_inputs.1)).unwrap()
+        })
     });
     group.finish();
 
     let mut group = c.benchmark_group("status_priority_json");
     configure(&mut group);
-    group.bench_function("replica", |b| b.iter(|| replica.incoming_json(black_box(remote), black_box(ticket))));
+    group.bench_function("replica", |b| {
+        b.iter(|| replica.incoming_json(black_box(remote), black_box(ticket)))
+    });
     group.bench_function("rhai", |b| b.iter(|| rhai.run_json(black_box(&inputs)).unwrap()));
     group.bench_function("lua", |b| b.iter(|| lua.run_json2(black_box(remote), black_box(ticket)).unwrap()));
     group.bench_function("rust", |b| {
@@ -179,7 +187,9 @@ fn corpus(c: &mut Criterion) {
     for rule in rules {
         let name = &rule.name;
         let path = rule.path.display().to_string();
-        let ticket = fixtures::platform_of(&rule.source).and_then(fixtures::ticket_fixture).and_then(fixtures::fixture);
+        let ticket = fixtures::platform_of(&rule.source)
+            .and_then(fixtures::ticket_fixture)
+            .and_then(fixtures::fixture);
         let Some(ticket) = ticket else {
             eprintln!("vm: skipping {name}: no ticket fixture for its platform");
             continue;
@@ -198,8 +208,12 @@ fn corpus(c: &mut Criterion) {
             match replica.try_outgoing_json(ticket) {
                 Ok(_) => {
                     let entity = replica.decode_ticket(ticket);
-                    group.bench_function("outgoing_decoded", |b| b.iter(|| replica.outgoing(black_box(&entity))));
-                    group.bench_function("outgoing_json", |b| b.iter(|| replica.outgoing_json(black_box(ticket))));
+                    group.bench_function("outgoing_decoded", |b| {
+                        b.iter(|| replica.outgoing(black_box(&entity)))
+                    });
+                    group.bench_function("outgoing_json", |b| {
+                        b.iter(|| replica.outgoing_json(black_box(ticket)))
+                    });
                 }
                 Err(e) => eprintln!("vm: skipping {name} outgoing: {e}"),
             }
@@ -258,7 +272,8 @@ fn micros(ns: Option<f64>) -> String {
 /// Prints this run's medians side by side, the ratios to Replica and the targets.
 fn summary(since: SystemTime) {
     let mut lines = vec![
-        "| workload | Replica µs | Rhai µs | Lua µs | Rust µs | Rhai/Replica | Lua/Replica | Rust/Replica |".to_string(),
+        "| workload | Replica µs | Rhai µs | Lua µs | Rust µs | Rhai/Replica | Lua/Replica | Rust/Replica |"
+            .to_string(),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_string(),
     ];
     let mut targets = Vec::new();
@@ -288,7 +303,11 @@ fn summary(since: SystemTime) {
         };
         if let (Some(limit), Some(ours)) = (limit, m[0]) {
             let verdict = if ours <= limit { "met" } else { "MISSED" };
-            targets.push(format!("{group}: Replica {} µs, target ≤ {} µs: {verdict}", micros(Some(ours)), limit / 1000.0));
+            targets.push(format!(
+                "{group}: Replica {} µs, target ≤ {} µs: {verdict}",
+                micros(Some(ours)),
+                limit / 1000.0
+            ));
             if let Some(rhai) = m[1] {
                 let verdict = if rhai / ours >= 5.0 { "met" } else { "MISSED" };
                 targets.push(format!("{group}: Rhai/Replica {:.2}×, target ≥ 5×: {verdict}", rhai / ours));

@@ -74,7 +74,8 @@ impl Replica {
     }
 
     pub fn try_decode_replica(text: &str) -> Result<Value, String> {
-        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("the replica is not JSON: {e}"))?;
+        let json: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("the replica is not JSON: {e}"))?;
         json::replica_from_json(&json).map_err(|e| format!("the replica does not decode: {e}"))
     }
 
@@ -85,7 +86,9 @@ impl Replica {
 
     pub fn try_outgoing(&mut self, entity: &Value) -> Result<Value, String> {
         self.host.log.clear();
-        self.rules.outgoing(entity, &mut self.host).map_err(|e| self.explain("the outgoing script failed", &e))
+        self.rules
+            .outgoing(entity, &mut self.host)
+            .map_err(|e| self.explain("the outgoing script failed", &e))
     }
 
     /// JSON text in → JSON text out: decode the ticket, run, encode the replica.
@@ -126,6 +129,7 @@ impl Replica {
 }
 
 fn decode_ticket(host: &Host, text: &str) -> Result<Value, String> {
-    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("the ticket is not JSON: {e}"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the ticket is not JSON: {e}"))?;
     entity::decode(host, &json).map_err(|e| format!("the ticket does not decode: {e}"))
 }

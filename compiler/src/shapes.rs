@@ -162,7 +162,10 @@ pub fn build(schema: &Schema) -> Shapes {
     all.push(Shape::new(
         all.len() as ShapeId,
         "SimpleDateFormat",
-        vec![slot("pattern", &Type::String, false, None, true), slot("timeZone", &Type::String, false, None, true)],
+        vec![
+            slot("pattern", &Type::String, false, None, true),
+            slot("timeZone", &Type::String, false, None, true),
+        ],
     ));
     let replica = schema.replica.iter().map(|f| slot(&f.name, &f.ty, false, None, true)).collect();
     all.push(Shape::new(all.len() as ShapeId, "Replica", replica));
@@ -183,7 +186,9 @@ pub fn build(schema: &Schema) -> Shapes {
                 .position(|s| s.rest.as_deref() == Some(&field.name) && strip(&s.ty) == strip(&field.ty));
             match same {
                 Some(existing) => aliases.push((field.name.clone(), existing as u16)),
-                None => slots.push(slot(&field.name, &field.ty, field.read_only, Some(field.name.clone()), false)),
+                None => {
+                    slots.push(slot(&field.name, &field.ty, field.read_only, Some(field.name.clone()), false))
+                }
             }
         }
         let mut shape = Shape::new(all.len() as ShapeId, ticket_shape_name(&platform.name), slots);

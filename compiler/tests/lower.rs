@@ -8,7 +8,9 @@ fn lower_file(path: &std::path::Path) -> replica_compiler::bytecode::Program {
     try_lower(path).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()))
 }
 
-fn try_lower(path: &std::path::Path) -> Result<replica_compiler::bytecode::Program, Vec<replica_grammar::Diagnostic>> {
+fn try_lower(
+    path: &std::path::Path,
+) -> Result<replica_compiler::bytecode::Program, Vec<replica_grammar::Diagnostic>> {
     let source = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let script = name.ends_with(".groovy");

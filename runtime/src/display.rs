@@ -185,7 +185,9 @@ impl<W: Write> Printer<'_, W> {
                 }
                 self.stack.push(address);
                 self.out.write_char('[')?;
-                for (i, (slot, item)) in record.shape.slots.iter().zip(record.slots.borrow().iter()).enumerate() {
+                for (i, (slot, item)) in
+                    record.shape.slots.iter().zip(record.slots.borrow().iter()).enumerate()
+                {
                     if i > 0 {
                         self.out.write_str(", ")?;
                     }

@@ -28,7 +28,10 @@ pub struct Rules {
 #[derive(Debug)]
 pub enum EvalError {
     /// Syntax errors or code Replica cannot run, with the source they point into.
-    Compile { diagnostics: Vec<Diagnostic>, source: String },
+    Compile {
+        diagnostics: Vec<Diagnostic>,
+        source: String,
+    },
     Run(RunError),
 }
 

@@ -139,7 +139,9 @@ fn to_json_at(value: &Value, depth: usize) -> serde_json::Value {
             if ops::range_len(*from, *to, *inclusive) > 100_000 {
                 serde_json::Value::String(display::range_literal(*from, *to, *inclusive))
             } else {
-                ops::range_values(*from, *to, *inclusive).map(|n| serde_json::Value::Number(n.into())).collect()
+                ops::range_values(*from, *to, *inclusive)
+                    .map(|n| serde_json::Value::Number(n.into()))
+                    .collect()
             }
         }
         Value::List(items) => match items.try_borrow() {
@@ -148,10 +150,7 @@ fn to_json_at(value: &Value, depth: usize) -> serde_json::Value {
         },
         Value::Map(entries) => match entries.try_borrow() {
             Ok(entries) => serde_json::Value::Object(
-                entries
-                    .iter()
-                    .map(|(key, item)| (key_text(key), to_json_at(item, depth + 1)))
-                    .collect(),
+                entries.iter().map(|(key, item)| (key_text(key), to_json_at(item, depth + 1))).collect(),
             ),
             Err(_) => serde_json::Value::Null,
         },
@@ -249,9 +248,12 @@ pub(crate) fn boolean(json: &serde_json::Value, path: &str) -> Result<Value, Dec
 pub(crate) fn timestamp(json: &serde_json::Value, path: &str) -> Result<Value, DecodeError> {
     match json {
         serde_json::Value::Null => Ok(Value::Null),
-        serde_json::Value::String(s) => date::parse_iso(s)
-            .map(Value::Date)
-            .ok_or_else(|| DecodeError::new(path, format!("expected an ISO 8601 date such as 2026-11-24T08:59:28Z, found {s:?}"))),
+        serde_json::Value::String(s) => date::parse_iso(s).map(Value::Date).ok_or_else(|| {
+            DecodeError::new(
+                path,
+                format!("expected an ISO 8601 date such as 2026-11-24T08:59:28Z, found {s:?}"),
+            )
+        }),
         serde_json::Value::Number(n) if n.is_i64() => Ok(Value::Date(n.as_i64().unwrap_or_default())),
         other => Err(DecodeError::mismatch(path, "a date", other)),
     }

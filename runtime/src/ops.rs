@@ -146,10 +146,16 @@ fn equals_at(a: &Value, b: &Value, depth: usize) -> bool {
             // objects are equal only to themselves.
             let value_object = !x.shape.name.starts_with("Ticket(")
                 && !matches!(x.shape.name.as_str(), "Replica" | "Exception")
-                && replica_compiler::shapes::shapes().by_name(&x.shape.name).is_some_and(|s| s.id == x.shape.id);
+                && replica_compiler::shapes::shapes()
+                    .by_name(&x.shape.name)
+                    .is_some_and(|s| s.id == x.shape.id);
             value_object
                 && x.shape.id == y.shape.id
-                && x.slots.borrow().iter().zip(y.slots.borrow().iter()).all(|(p, q)| equals_at(p, q, depth + 1))
+                && x.slots
+                    .borrow()
+                    .iter()
+                    .zip(y.slots.borrow().iter())
+                    .all(|(p, q)| equals_at(p, q, depth + 1))
         }
         _ => false,
     }

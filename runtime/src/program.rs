@@ -25,9 +25,14 @@ pub struct LoadedProgram {
 /// Why a program cannot be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
-    Version { found: u32 },
+    Version {
+        found: u32,
+    },
     Layout,
-    BadConstant { index: usize, text: String },
+    BadConstant {
+        index: usize,
+        text: String,
+    },
     TooManyClasses,
     /// The verifier refused the code (damaged or hand-made bytecode).
     Invalid(String),
@@ -63,7 +68,8 @@ impl LoadedProgram {
             return Err(LoadError::Layout);
         }
         // Whatever the source (lowering, a file), nothing runs that the verifier refuses.
-        replica_compiler::bytecode::verify::verify(&program).map_err(|e| LoadError::Invalid(e.to_string()))?;
+        replica_compiler::bytecode::verify::verify(&program)
+            .map_err(|e| LoadError::Invalid(e.to_string()))?;
         LoadedProgram::new_unverified(program)
     }
 

@@ -26,8 +26,12 @@ fn at(value: &Value, path: &str) -> Value {
         };
         if !name.is_empty() {
             current = match &current {
-                Value::Record(record) => record.get(name).unwrap_or_else(|| panic!("no field `{name}` in {path}")),
-                Value::Map(map) => map.borrow().get(&replica_runtime::Key::str(name)).cloned().unwrap_or(Value::Null),
+                Value::Record(record) => {
+                    record.get(name).unwrap_or_else(|| panic!("no field `{name}` in {path}"))
+                }
+                Value::Map(map) => {
+                    map.borrow().get(&replica_runtime::Key::str(name)).cloned().unwrap_or(Value::Null)
+                }
                 other => panic!("`{name}` of {other:?} in {path}"),
             };
         }
@@ -44,10 +48,7 @@ fn at(value: &Value, path: &str) -> Value {
 /// Values compare by how Groovy's `inspect()` shows them (`'141'` is not `141`).
 macro_rules! check {
     ($actual:expr, $expected:expr) => {
-        assert_eq!(
-            replica_runtime::display::inspect(&$actual),
-            replica_runtime::display::inspect(&$expected)
-        )
+        assert_eq!(replica_runtime::display::inspect(&$actual), replica_runtime::display::inspect(&$expected))
     };
 }
 
@@ -185,7 +186,8 @@ fn a_new_ticket_is_empty_but_ready_to_add_to() {
 #[test]
 fn a_snapshot_does_not_follow_later_changes() {
     let host = freshdesk();
-    let ticket = entity::decode(&host, &json!({"id": 1, "tags": ["a"], "custom_fields": {"cf_x": 1}})).unwrap();
+    let ticket =
+        entity::decode(&host, &json!({"id": 1, "tags": ["a"], "custom_fields": {"cf_x": 1}})).unwrap();
     let copy = entity::snapshot(&ticket);
     if let Value::List(tags) = at(&ticket, "tags") {
         tags.borrow_mut().push(s("b"));
@@ -226,7 +228,11 @@ fn status_and_priority_take_records_names_and_codes() {
          Resolved (4), Closed (5), Waiting on Customer (6), Waiting on Third Party (7)"
     );
     let error = set(&host, &ticket, "priority", Value::Int(9)).unwrap_err();
-    assert!(error.message.starts_with("`entity.priority` cannot be 9: Freshdesk has no such priority"), "{}", error.message);
+    assert!(
+        error.message.starts_with("`entity.priority` cannot be 9: Freshdesk has no such priority"),
+        "{}",
+        error.message
+    );
     // A look-up that found nothing (null) leaves the status as it was, with a warning.
     let mut logging = host.clone();
     let slot = record(&ticket).shape.slot("status").unwrap();
@@ -241,7 +247,12 @@ fn status_and_priority_take_records_names_and_codes() {
 #[test]
 fn the_two_views_of_an_attribute_stay_in_step() {
     let mut host = freshdesk();
-    host.users.push(DirectoryUser { id: 7, email: Some("ada@example.com".into()), name: "Ada".into(), active: true });
+    host.users.push(DirectoryUser {
+        id: 7,
+        email: Some("ada@example.com".into()),
+        name: "Ada".into(),
+        active: true,
+    });
     let ticket = entity::new_ticket(&host);
     set(&host, &ticket, "labels", Value::list(vec![s("vip"), entity::objects::label("eu")])).unwrap();
     assert_eq!(at(&ticket, "tags").to_string(), "[vip, eu]");
@@ -279,7 +290,8 @@ fn assignment_checks_types_and_read_only_fields() {
         message("due_by", s("tomorrow")),
         "`entity.due_by` needs a date, and 'tomorrow' is not one (write it as 2026-11-24T08:59:28Z)"
     );
-    assert!(message("source", s("Pigeon")).starts_with("`entity.source` cannot be 'Pigeon': use one of Email (1)"));
+    assert!(message("source", s("Pigeon"))
+        .starts_with("`entity.source` cannot be 'Pigeon': use one of Email (1)"));
     // Conversions that Exalate makes.
     set(&host, &ticket, "source", s("Phone")).unwrap();
     check!(at(&ticket, "source"), Value::Int(3));
@@ -379,7 +391,12 @@ fn typical_edits_become_a_minimal_update() {
 #[test]
 fn users_and_custom_field_objects_map_to_rest_attributes() {
     let mut host = freshdesk();
-    host.users.push(DirectoryUser { id: 8, email: Some("bob@example.com".into()), name: "Bob".into(), active: true });
+    host.users.push(DirectoryUser {
+        id: 8,
+        email: Some("bob@example.com".into()),
+        name: "Bob".into(),
+        active: true,
+    });
     let Some(ticket) = fd_ticket(&host) else { return };
     let changes = plan(&host, &ticket, |t| {
         set(&host, t, "assignee", s("bob@example.com")).unwrap();
@@ -400,8 +417,14 @@ fn replica_with_comments(comments: serde_json::Value) -> Value {
 }
 
 fn merge(host: &mut Host, ticket: &Value, replica: &Value) -> Value {
-    helpers::call(host, &mut NativeOnly, HelperId::CommentHelper, "mergeComments", vec![ticket.clone(), replica.clone()])
-        .unwrap()
+    helpers::call(
+        host,
+        &mut NativeOnly,
+        HelperId::CommentHelper,
+        "mergeComments",
+        vec![ticket.clone(), replica.clone()],
+    )
+    .unwrap()
 }
 
 #[test]
@@ -469,8 +492,14 @@ fn merged_attachments_are_uploaded_once() {
     }))
     .unwrap();
     let call = |host: &mut Host, t: &Value| {
-        helpers::call(host, &mut NativeOnly, HelperId::AttachmentHelper, "mergeAttachments", vec![t.clone(), replica.clone()])
-            .unwrap()
+        helpers::call(
+            host,
+            &mut NativeOnly,
+            HelperId::AttachmentHelper,
+            "mergeAttachments",
+            vec![t.clone(), replica.clone()],
+        )
+        .unwrap()
     };
     let changes = plan(&host, &ticket, |t| {
         let merged = call(&mut host.clone(), t);
@@ -494,7 +523,8 @@ fn merged_attachments_are_uploaded_once() {
 
 #[test]
 fn plain_json_round_trips() {
-    let document = json!({"a": [1, 2.5, "x", null, true], "b": {"c": -7, "d": 0.1}, "big": 18446744073709551615u64});
+    let document =
+        json!({"a": [1, 2.5, "x", null, true], "b": {"c": -7, "d": 0.1}, "big": 18446744073709551615u64});
     let value = from_json(&document);
     assert_eq!(value.to_string(), "[a:[1, 2.5, x, null, true], b:[c:-7, d:0.1], big:18446744073709551615]");
     assert_eq!(to_json(&value), document);
@@ -529,7 +559,8 @@ fn the_replica_fixture_round_trips() {
 
 #[test]
 fn unknown_replica_keys_are_kept_in_custom_keys() {
-    let replica = replica_from_json(&json!({"summary": "x", "severity": 2, "customKeys": {"severity": 3}})).unwrap();
+    let replica =
+        replica_from_json(&json!({"summary": "x", "severity": 2, "customKeys": {"severity": 3}})).unwrap();
     check!(at(&replica, "customKeys.severity"), Value::Int(3));
     let replica = replica_from_json(&json!({"parentId": "7"})).unwrap();
     check!(at(&replica, "customKeys.parentId"), s("7"));
@@ -541,9 +572,18 @@ fn bad_replicas_get_errors_naming_the_field() {
     let error = |document: serde_json::Value| replica_from_json(&document).unwrap_err().to_string();
     assert_eq!(error(json!("x")), "a replica must be a JSON object, not a string (\"x\")");
     assert_eq!(error(json!({"labels": {}})), "`labels`: expected a list, found an object");
-    assert_eq!(error(json!({"labels": [3]})), "`labels[0]`: expected a label (`{\"label\": \"…\"}` or a string), found a number (3)");
-    assert_eq!(error(json!({"comments": [{"internal": "no"}]})), "`comments[0].internal`: expected true or false, found a string (\"no\")");
-    assert_eq!(error(json!({"status": [1]})), "`status`: expected a status object, name or code, found a list");
+    assert_eq!(
+        error(json!({"labels": [3]})),
+        "`labels[0]`: expected a label (`{\"label\": \"…\"}` or a string), found a number (3)"
+    );
+    assert_eq!(
+        error(json!({"comments": [{"internal": "no"}]})),
+        "`comments[0].internal`: expected true or false, found a string (\"no\")"
+    );
+    assert_eq!(
+        error(json!({"status": [1]})),
+        "`status`: expected a status object, name or code, found a list"
+    );
     assert_eq!(error(json!({"created": "soon"})).split(':').next(), Some("`created`"));
     assert!(json::DecodeError::new("", "x").path.is_empty());
 }

@@ -17,7 +17,8 @@ fn every_expected_tsv_line_prints_what_groovy_prints() {
         match eval(snippet) {
             // The file writes newlines in Groovy's output as `\n`.
             Ok(value) if value.to_string().replace('\n', "\\n") == expected => {}
-            Ok(value) => failures.push(format!("line {}: {snippet}\n  Replica: {value}\n  Groovy:  {expected}", number + 1)),
+            Ok(value) => failures
+                .push(format!("line {}: {snippet}\n  Replica: {value}\n  Groovy:  {expected}", number + 1)),
             Err(error) => failures.push(format!("line {}: {snippet}\n  Replica failed: {error}", number + 1)),
         }
     }

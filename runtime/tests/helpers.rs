@@ -15,7 +15,12 @@ use serde_json::json;
 
 fn host() -> Host {
     let mut host = Host::new("freshdesk").unwrap();
-    host.users.push(DirectoryUser { id: 7, email: Some("Ada@Example.com".into()), name: "Ada Lovelace".into(), active: true });
+    host.users.push(DirectoryUser {
+        id: 7,
+        email: Some("Ada@Example.com".into()),
+        name: "Ada Lovelace".into(),
+        active: true,
+    });
     host
 }
 
@@ -83,14 +88,20 @@ fn get_label_makes_a_label() {
     let mut host = host();
     check!(field(&node(&mut host, "getLabel", vec![s("synced")]), "label"), s("synced"));
     let error = call(&mut host, HelperId::NodeHelper, "getLabel", vec![Value::Null]).unwrap_err();
-    assert!(error.message.starts_with("`nodeHelper.getLabel` needs a String as argument 1 (`text`), not null"));
+    assert!(error
+        .message
+        .starts_with("`nodeHelper.getLabel` needs a String as argument 1 (`text`), not null"));
 }
 
 #[test]
 fn html_becomes_text_or_markdown() {
     let mut host = host();
-    let html = s("<div>It started smoking after the <b>firmware update</b>.</div><p>Call&nbsp;&amp; wait</p>");
-    check!(node(&mut host, "stripHtml", vec![html.clone()]), s("It started smoking after the firmware update.\nCall & wait"));
+    let html =
+        s("<div>It started smoking after the <b>firmware update</b>.</div><p>Call&nbsp;&amp; wait</p>");
+    check!(
+        node(&mut host, "stripHtml", vec![html.clone()]),
+        s("It started smoking after the firmware update.\nCall & wait")
+    );
     check!(
         node(&mut host, "toMarkDownFromHtml", vec![html]),
         s("It started smoking after the **firmware update**.\n\nCall & wait")
@@ -144,7 +155,8 @@ fn merge_comments_adds_new_remote_comments_with_the_author() {
     host.comment_twins.insert("900".into(), 5);
     host.imported_comments.insert(5);
     let ticket = ticket_with_comments(&host);
-    let merged = call(&mut host, HelperId::CommentHelper, "mergeComments", vec![ticket.clone(), replica()]).unwrap();
+    let merged =
+        call(&mut host, HelperId::CommentHelper, "mergeComments", vec![ticket.clone(), replica()]).unwrap();
     assert_eq!(bodies(&merged), ["local note", "Bob commented: hello", "eve@example.com commented: secret"]);
     let Value::List(items) = &merged else { unreachable!() };
     let new = items.borrow()[2].clone();
@@ -166,8 +178,13 @@ fn merge_comments_with_a_closure_transforms_new_comments() {
         }
         Ok(Value::Bool(true))
     });
-    let merged =
-        call(&mut host, HelperId::CommentHelper, "mergeComments", vec![ticket.clone(), replica(), make_internal]).unwrap();
+    let merged = call(
+        &mut host,
+        HelperId::CommentHelper,
+        "mergeComments",
+        vec![ticket.clone(), replica(), make_internal],
+    )
+    .unwrap();
     let Value::List(items) = &merged else { unreachable!() };
     let first_new = items.borrow()[2].clone();
     check!(field(&first_new, "body"), s("hello"));
@@ -175,11 +192,16 @@ fn merge_comments_with_a_closure_transforms_new_comments() {
     // `{ c -> c.body = "[" + c.author.displayName + "] " + c.body; c }`
     let prefix = Value::native("prefix", |args| {
         let author = objects::field(&args[0], "author").and_then(|a| objects::str_field(&a, "displayName"));
-        let body = format!("[{}] {}", author.as_deref().unwrap_or("?"), objects::field(&args[0], "body").unwrap_or(Value::Null));
+        let body = format!(
+            "[{}] {}",
+            author.as_deref().unwrap_or("?"),
+            objects::field(&args[0], "body").unwrap_or(Value::Null)
+        );
         let copy = objects::build("Comment", &[("body", Value::str(&body))]);
         Ok(copy)
     });
-    let merged = call(&mut host, HelperId::CommentHelper, "mergeComments", vec![ticket, replica(), prefix]).unwrap();
+    let merged =
+        call(&mut host, HelperId::CommentHelper, "mergeComments", vec![ticket, replica(), prefix]).unwrap();
     assert_eq!(bodies(&merged)[2], "[Bob] hello");
     // A failing closure fails the call.
     let failing = Value::native("failing", |_| Err(RuntimeError::new(ErrorKind::Thrown, "boom")));
@@ -191,10 +213,21 @@ fn merge_comments_with_a_closure_transforms_new_comments() {
 #[test]
 fn merge_comments_rejects_what_is_not_a_ticket() {
     let mut host = host();
-    let error = call(&mut host, HelperId::CommentHelper, "mergeComments", vec![s("x"), replica()]).unwrap_err();
-    assert!(error.message.starts_with("`commentHelper.mergeComments` needs the ticket (`entity`) as argument 1 (`entity`), not 'x'"), "{}", error.message);
+    let error =
+        call(&mut host, HelperId::CommentHelper, "mergeComments", vec![s("x"), replica()]).unwrap_err();
+    assert!(
+        error.message.starts_with(
+            "`commentHelper.mergeComments` needs the ticket (`entity`) as argument 1 (`entity`), not 'x'"
+        ),
+        "{}",
+        error.message
+    );
     let error = call(&mut host, HelperId::CommentHelper, "mergeComments", vec![replica()]).unwrap_err();
-    assert!(error.message.starts_with("`commentHelper.mergeComments` takes 2 to 3 arguments, but 1 was given"), "{}", error.message);
+    assert!(
+        error.message.starts_with("`commentHelper.mergeComments` takes 2 to 3 arguments, but 1 was given"),
+        "{}",
+        error.message
+    );
     let error = call(&mut host, HelperId::CommentHelper, "mergeComment", vec![]).unwrap_err();
     assert_eq!(error.kind, ErrorKind::MissingMethod);
     assert_eq!(error.message, "`commentHelper` has no method `mergeComment`; did you mean `mergeComments`?");
@@ -207,7 +240,8 @@ fn add_comment_and_filter_local() {
     host.imported_comments.insert(5);
     let ticket = ticket_with_comments(&host);
     let comments = field(&ticket, "comments");
-    let added = call(&mut host, HelperId::CommentHelper, "addComment", vec![s("Synced"), comments.clone()]).unwrap();
+    let added =
+        call(&mut host, HelperId::CommentHelper, "addComment", vec![s("Synced"), comments.clone()]).unwrap();
     assert_eq!(bodies(&added), ["local note", "Bob commented: hello", "Synced"]);
     // Note 5 came from the other side; a new merged comment too.
     let merged = call(&mut host, HelperId::CommentHelper, "mergeComments", vec![ticket, replica()]).unwrap();
@@ -236,7 +270,8 @@ fn merge_attachments_adds_only_missing_files() {
     ]}))
     .unwrap();
     host.attachment_twins.insert("r3".into(), 99);
-    let merged = call(&mut host, HelperId::AttachmentHelper, "mergeAttachments", vec![ticket, replica]).unwrap();
+    let merged =
+        call(&mut host, HelperId::AttachmentHelper, "mergeAttachments", vec![ticket, replica]).unwrap();
     let Value::List(items) = &merged else { panic!("a list") };
     let names: Vec<String> = items.borrow().iter().map(|a| field(a, "filename").to_string()).collect();
     assert_eq!(names, ["a.pdf", "b.png"]);
@@ -250,7 +285,9 @@ fn sync_helper_sets_flags_and_finds_twins() {
     check!(call(&mut host, HelperId::SyncHelper, "unExalateAfterProcessing", vec![]).unwrap(), Value::Null);
     call(&mut host, HelperId::SyncHelper, "syncBackAfterProcessing", vec![]).unwrap();
     assert!(host.flags.unexalate_after_processing && host.flags.sync_back_after_processing);
-    let key = |host: &mut Host, id: Value| call(host, HelperId::SyncHelper, "getLocalIssueKeyFromRemoteId", vec![id]).unwrap();
+    let key = |host: &mut Host, id: Value| {
+        call(host, HelperId::SyncHelper, "getLocalIssueKeyFromRemoteId", vec![id]).unwrap()
+    };
     check!(key(&mut host, Value::Int(10481)), s("141"));
     check!(key(&mut host, s("10481")), s("141"));
     check!(key(&mut host, s("1")), Value::Null);
@@ -292,7 +329,12 @@ fn odd_arguments_never_panic() {
         for method in &described.methods {
             for a in &odd {
                 for b in &odd {
-                    for args in [vec![], vec![a.clone()], vec![a.clone(), b.clone()], vec![a.clone(), b.clone(), b.clone()]] {
+                    for args in [
+                        vec![],
+                        vec![a.clone()],
+                        vec![a.clone(), b.clone()],
+                        vec![a.clone(), b.clone(), b.clone()],
+                    ] {
                         let mut host = host();
                         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             helpers::call(&mut host, &mut NativeOnly, helper, &method.name, args.clone())
@@ -327,7 +369,10 @@ fn dates_format_like_simple_date_format() {
     assert_eq!(format("EEE, d MMM yy h:mm a X XX XXX z"), "Tue, 24 Nov 26 8:59 AM Z Z Z UTC");
     assert_eq!(format("EEEE MMMM S SS D u k K '' 'it''s'"), "Tuesday November 5 05 328 2 8 8 ' it's");
     assert_eq!(format("y yyy yyyyy M"), "2026 2026 02026 11");
-    assert_eq!(date_method(-1, "format", vec![s("yyyy-MM-dd HH:mm:ss.SSS")]).unwrap().to_string(), "1969-12-31 23:59:59.999");
+    assert_eq!(
+        date_method(-1, "format", vec![s("yyyy-MM-dd HH:mm:ss.SSS")]).unwrap().to_string(),
+        "1969-12-31 23:59:59.999"
+    );
     let error = date_method(AT, "format", vec![s("yyyy q")]).unwrap_err();
     assert_eq!(error.message, "illegal pattern character 'q' in a date format (quote literal text: 'T')");
     assert!(date_method(AT, "format", vec![Value::Int(1)]).is_err());

@@ -703,16 +703,8 @@ fn a_list_growing_without_end_hits_the_memory_bound() {
     let abc = asm.s("abc");
     // def l = []; while (true) { l << "abc" }
     // The handler catches everything catchable and returns; a limit must get through it.
-    let mut main = script(vec![
-        MakeList(0),
-        Store(0),
-        Load(0),
-        Const(abc),
-        Binary(BinaryOp::Shl),
-        Pop,
-        Jump(2),
-        Return,
-    ]);
+    let mut main =
+        script(vec![MakeList(0), Store(0), Load(0), Const(abc), Binary(BinaryOp::Shl), Pop, Jump(2), Return]);
     main.handlers.push(catch_all(0, 7, 7, &["Throwable"]));
     let main = asm.add(main);
     let limits = Limits { steps: u64::MAX, memory: 4 * 1024 * 1024 };

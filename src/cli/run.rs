@@ -154,7 +154,8 @@ fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
 
 fn decode_ticket(path: &Path, host: &Host) -> anyhow::Result<Value> {
     let json = read_json(path)?;
-    entity::decode(host, &json).with_context(|| format!("`{}` is not a {} ticket", path.display(), host.platform.display_name))
+    entity::decode(host, &json)
+        .with_context(|| format!("`{}` is not a {} ticket", path.display(), host.platform.display_name))
 }
 
 fn read_replica(path: &Path) -> anyhow::Result<Value> {
@@ -174,7 +175,11 @@ fn read_users(path: &Path) -> anyhow::Result<Vec<DirectoryUser>> {
     fn yes() -> bool {
         true
     }
-    let users: Vec<User> = serde_json::from_value(read_json(path)?)
-        .with_context(|| format!("`{}`: expected a list of {{\"id\", \"email\", \"name\"}}", path.display()))?;
-    Ok(users.into_iter().map(|u| DirectoryUser { id: u.id, email: u.email, name: u.name, active: u.active }).collect())
+    let users: Vec<User> = serde_json::from_value(read_json(path)?).with_context(|| {
+        format!("`{}`: expected a list of {{\"id\", \"email\", \"name\"}}", path.display())
+    })?;
+    Ok(users
+        .into_iter()
+        .map(|u| DirectoryUser { id: u.id, email: u.email, name: u.name, active: u.active })
+        .collect())
 }

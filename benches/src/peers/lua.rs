@@ -29,8 +29,11 @@ impl LuaPeer {
         let globals = lua.globals();
         globals.set("null", lua.null()).expect("set null");
         globals.set("array_mt", lua.array_metatable()).expect("set array_mt");
-        let function: Function =
-            lua.load(chunk).set_name(name).eval().unwrap_or_else(|e| panic!("the Lua chunk does not load: {e}"));
+        let function: Function = lua
+            .load(chunk)
+            .set_name(name)
+            .eval()
+            .unwrap_or_else(|e| panic!("the Lua chunk does not load: {e}"));
         LuaPeer { lua, function }
     }
 

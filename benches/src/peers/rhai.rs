@@ -38,7 +38,8 @@ impl Rhai {
     pub fn scope(&self, inputs: &[(&'static str, &str)]) -> Scope<'static> {
         let mut scope = Scope::new();
         for (name, json) in inputs {
-            let map = self.engine.parse_json(json, true).unwrap_or_else(|e| panic!("`{name}` is not JSON: {e}"));
+            let map =
+                self.engine.parse_json(json, true).unwrap_or_else(|e| panic!("`{name}` is not JSON: {e}"));
             scope.push_constant(*name, map);
         }
         scope

@@ -216,9 +216,10 @@ impl Lowerer<'_> {
         }
         match &expr.kind {
             ExprKind::Assign { op, target, value } => self.assign(target, *op, value, false),
-            ExprKind::Unary { op: op @ (UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec), operand } => {
-                self.increment(operand, *op, false)
-            }
+            ExprKind::Unary {
+                op: op @ (UnaryOp::PreInc | UnaryOp::PreDec | UnaryOp::PostInc | UnaryOp::PostDec),
+                operand,
+            } => self.increment(operand, *op, false),
             ExprKind::Paren(inner) => self.expr_stmt(inner),
             _ => {
                 self.expr(expr);
@@ -292,7 +293,9 @@ impl Lowerer<'_> {
             return false;
         }
         let class = self.builders.iter().rev().find_map(|b| b.class);
-        class.is_some_and(|index| self.classes.get(index as usize).is_some_and(|c| c.fields.iter().any(|f| f == name)))
+        class.is_some_and(|index| {
+            self.classes.get(index as usize).is_some_and(|c| c.fields.iter().any(|f| f == name))
+        })
     }
 
     // ------------------------------------------------------------------ static shapes
@@ -649,7 +652,14 @@ impl Lowerer<'_> {
         count.min(255) as u8
     }
 
-    fn method_call(&mut self, receiver: Option<&Expr>, name: &PropertyName, nav: Navigation, args: &[Arg], expr: &Expr) {
+    fn method_call(
+        &mut self,
+        receiver: Option<&Expr>,
+        name: &PropertyName,
+        nav: Navigation,
+        args: &[Arg],
+        expr: &Expr,
+    ) {
         let Some(method) = name.as_static().map(str::to_string) else {
             self.unsupported(name.span(), "calling a method by a computed name");
             self.b().emit(Instr::Null);
@@ -686,7 +696,10 @@ impl Lowerer<'_> {
                         self.b().span = expr.span;
                         self.b().emit(Instr::CallFunction { function: sig.index, argc });
                     }
-                    None => self.unsupported(expr.span, format!("`{path}` has no static method `{method}` taking {argc} arguments")),
+                    None => self.unsupported(
+                        expr.span,
+                        format!("`{path}` has no static method `{method}` taking {argc} arguments"),
+                    ),
                 }
                 return;
             }
@@ -730,7 +743,8 @@ impl Lowerer<'_> {
         if let Some(class) = self.builders.iter().rev().find_map(|b| b.class) {
             let info = self.class_info.values().find(|i| i.index == class).cloned();
             if let Some(info) = info {
-                if info.methods.get(name).and_then(|s| pick(s, argc_guess)).is_some() && self.this_available() {
+                if info.methods.get(name).and_then(|s| pick(s, argc_guess)).is_some() && self.this_available()
+                {
                     self.load_this();
                     let argc = self.args(args);
                     let constant = self.name_constant(name);
@@ -796,7 +810,10 @@ impl Lowerer<'_> {
             Some(builtin) => {
                 self.unsupported(
                     expr.span,
-                    format!("`{name}` takes {} to {} arguments, not {argc}", builtin.min_args, builtin.max_args),
+                    format!(
+                        "`{name}` takes {} to {} arguments, not {argc}",
+                        builtin.min_args, builtin.max_args
+                    ),
                 );
                 self.b().emit(Instr::Null);
             }
@@ -865,7 +882,14 @@ impl Lowerer<'_> {
         }];
         let params = params.unwrap_or(&it);
         let index = self.reserve_function();
-        let function = self.lower_body("<closure>".to_string(), FunctionKind::Closure { implicit_it }, false, None, params, body);
+        let function = self.lower_body(
+            "<closure>".to_string(),
+            FunctionKind::Closure { implicit_it },
+            false,
+            None,
+            params,
+            body,
+        );
         self.functions[index as usize] = Some(function);
         self.b().emit(Instr::MakeClosure(index));
     }

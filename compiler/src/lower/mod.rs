@@ -22,7 +22,9 @@ use std::collections::HashMap;
 use replica_grammar::ast::{self, Direction, File, ItemKind, MemberKind, Stmt, StmtKind};
 use replica_grammar::{Diagnostic, Span};
 
-use crate::bytecode::{Class, Constant, Entries, Function, FunctionKind, Instr, Program, Trigger, FORMAT_VERSION};
+use crate::bytecode::{
+    Class, Constant, Entries, Function, FunctionKind, Instr, Program, Trigger, FORMAT_VERSION,
+};
 use crate::codes;
 use crate::shapes::{layout_hash, shapes};
 use function::{split_last, FnBuilder, Loc, Var};
@@ -235,7 +237,8 @@ impl<'a> Lowerer<'a> {
             }
         };
         let has_this = kind == FunctionKind::Method;
-        let finished = self.lower_body(name, kind, has_this, class.map(|c| c.1), &function.params, &body.stmts);
+        let finished =
+            self.lower_body(name, kind, has_this, class.map(|c| c.1), &function.params, &body.stmts);
         self.functions[index as usize] = Some(finished);
     }
 
@@ -332,9 +335,11 @@ impl<'a> Lowerer<'a> {
                     let index = self.reserve_function();
                     info.constructors.push(signature(index, params));
                 }
-                MemberKind::Initializer { .. } | MemberKind::EnumConstants(_) | MemberKind::Class(_) => {
-                    self.unsupported(member.span, "nested classes, initializer blocks and enums do not run in Replica")
-                }
+                MemberKind::Initializer { .. } | MemberKind::EnumConstants(_) | MemberKind::Class(_) => self
+                    .unsupported(
+                        member.span,
+                        "nested classes, initializer blocks and enums do not run in Replica",
+                    ),
                 MemberKind::Error => {}
             }
         }
@@ -365,7 +370,8 @@ impl<'a> Lowerer<'a> {
             .collect();
         if !inits.is_empty() {
             let init_index = self.reserve_function();
-            let mut builder = FnBuilder::new(format!("{name}.<init>"), FunctionKind::Method, Default::default());
+            let mut builder =
+                FnBuilder::new(format!("{name}.<init>"), FunctionKind::Method, Default::default());
             builder.class = Some(index);
             builder.local_names.push("this".to_string());
             self.builders.push(builder);

@@ -237,7 +237,8 @@ impl Lowerer<'_> {
 
     /// Points pending `continue` jumps here (loops whose continue target follows the body).
     fn patch_continues(&mut self) {
-        let patches: Vec<Patch> = self.b().loops.last_mut().map(|l| std::mem::take(&mut l.continue_patches)).unwrap_or_default();
+        let patches: Vec<Patch> =
+            self.b().loops.last_mut().map(|l| std::mem::take(&mut l.continue_patches)).unwrap_or_default();
         for patch in patches {
             self.b().patch_here(patch);
         }

@@ -72,7 +72,8 @@ pub fn assign(host: &mut Host, record: &Record, slot: u16, value: Value) -> Resu
         store(record, slot, value);
         Ok(())
     } else {
-        let value = if objects::is_schema_object(&shape.name) { object(host, info, value, &target)? } else { value };
+        let value =
+            if objects::is_schema_object(&shape.name) { object(host, info, value, &target)? } else { value };
         store(record, slot, value);
         Ok(())
     }
@@ -204,9 +205,8 @@ fn to_enum(host: &Host, which: Enum, value: Value, target: &Target) -> Result<Va
             if which == Enum::Status { "Status" } else { "Priority" },
             objects::names(codes)
         ))),
-        Value::Str(name) => {
-            objects::enum_by_name(which, &host.platform, name).ok_or_else(|| unknown(crate::display::quote(name)))
-        }
+        Value::Str(name) => objects::enum_by_name(which, &host.platform, name)
+            .ok_or_else(|| unknown(crate::display::quote(name))),
         Value::Int(code) => match objects::find_code(codes, *code) {
             Some(_) => Ok(objects::enum_record(which, &host.platform, *code)),
             None => Err(unknown(code.to_string())),
@@ -222,7 +222,11 @@ fn to_enum(host: &Host, which: Enum, value: Value, target: &Target) -> Result<Va
                 _ => Err(unknown(format!("a {} without a name or id", which.noun()))),
             }
         }
-        other => Err(needs(target, &format!("a {} (a name, a code or `nodeHelper.get{}(…)`)", which.noun(), which.object()), other)),
+        other => Err(needs(
+            target,
+            &format!("a {} (a name, a code or `nodeHelper.get{}(…)`)", which.noun(), which.object()),
+            other,
+        )),
     }
 }
 
@@ -286,7 +290,9 @@ fn to_comments(value: Value, target: &Target) -> Result<Vec<Value>> {
         .into_iter()
         .map(|item| match &item {
             Value::Record(record) if record.shape.name == "Comment" => Ok(item),
-            Value::Str(_) => Ok(build("Comment", &[("body", item.clone()), ("internal", Value::Bool(false))])),
+            Value::Str(_) => {
+                Ok(build("Comment", &[("body", item.clone()), ("internal", Value::Bool(false))]))
+            }
             Value::Map(map) => {
                 let map = map.borrow();
                 let get = |k: &str| map.get(&Key::str(k)).cloned().unwrap_or(Value::Null);
@@ -336,19 +342,21 @@ fn convert(host: &Host, ty: &Type, rest: Option<&str>, value: Value, target: &Ta
     match ty.non_null() {
         Type::Int => match &value {
             Value::Int(_) => Ok(value),
-            Value::Decimal(d) if d.fract().is_zero() => i64::try_from(d.trunc())
-                .map(Value::Int)
-                .map_err(|_| needs(target, "an integer", &value)),
+            Value::Decimal(d) if d.fract().is_zero() => {
+                i64::try_from(d.trunc()).map(Value::Int).map_err(|_| needs(target, "an integer", &value))
+            }
             Value::Str(name) => {
                 let codes = rest.and_then(|r| host.platform.ticket_field(r)).and_then(|f| f.codes.as_ref());
                 match codes {
-                    Some(codes) => objects::find_name(codes, name).map(|(code, _)| Value::Int(code)).ok_or_else(|| {
-                        RuntimeError::type_error(format!(
-                            "`{target}` cannot be {}: use one of {}",
-                            crate::display::quote(name),
-                            objects::names(codes)
-                        ))
-                    }),
+                    Some(codes) => {
+                        objects::find_name(codes, name).map(|(code, _)| Value::Int(code)).ok_or_else(|| {
+                            RuntimeError::type_error(format!(
+                                "`{target}` cannot be {}: use one of {}",
+                                crate::display::quote(name),
+                                objects::names(codes)
+                            ))
+                        })
+                    }
                     None => Err(needs(target, "an integer", &value)),
                 }
             }
@@ -381,7 +389,9 @@ fn convert(host: &Host, ty: &Type, rest: Option<&str>, value: Value, target: &Ta
 fn to_text(value: Value, target: &Target) -> Result<Value> {
     match &value {
         Value::Null | Value::Str(_) => Ok(value),
-        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) | Value::Date(_) => Ok(Value::str(&value.to_string())),
+        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) | Value::Date(_) => {
+            Ok(Value::str(&value.to_string()))
+        }
         other => Err(needs(target, "a String", other)),
     }
 }
@@ -413,7 +423,9 @@ fn replica(host: &Host, slot: &Slot, value: Value, target: &Target) -> Result<Va
                 Value::Str(name) => Ok(objects::enum_by_name(which, &host.platform, name)
                     .unwrap_or_else(|| build(which.object(), &[("name", value.clone())]))),
                 Value::Int(code) => Ok(objects::enum_record(which, &host.platform, *code)),
-                other => Err(needs(target, &format!("a {} (a record, a name or a code)", which.noun()), other)),
+                other => {
+                    Err(needs(target, &format!("a {} (a record, a name or a code)", which.noun()), other))
+                }
             }
         }
         "labels" => Ok(Value::list(to_labels(value, target)?)),

@@ -47,7 +47,10 @@ pub struct Changes {
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.update.is_empty() && self.notes.is_empty() && self.note_updates.is_empty() && self.attachments.is_empty()
+        self.update.is_empty()
+            && self.notes.is_empty()
+            && self.note_updates.is_empty()
+            && self.attachments.is_empty()
     }
 }
 
@@ -103,7 +106,11 @@ pub fn changes(host: &Host, before: &Value, after: &Value) -> Changes {
             "priority" => enum_update(host, Enum::Priority, now, &mut out.update),
             "labels" | "tags" => {
                 let texts = tag_texts(now);
-                if slot.name == "labels" { tags.view = Some(texts) } else { tags.raw = Some(texts) }
+                if slot.name == "labels" {
+                    tags.view = Some(texts)
+                } else {
+                    tags.raw = Some(texts)
+                }
             }
             "reporter" => requester.view = reporter(now, &mut out.update),
             "requester_id" => requester.raw = Some(to_json(now)),

@@ -30,7 +30,8 @@ pub fn decode(host: &Host, json: &serde_json::Value) -> Result<Value, DecodeErro
     let shape = shapes().ticket(&host.platform.name).ok_or_else(|| {
         DecodeError::new("", format!("there is no ticket schema for platform `{}`", host.platform.name))
     })?;
-    let twins: HashMap<i64, &str> = host.comment_twins.iter().map(|(remote, local)| (*local, remote.as_str())).collect();
+    let twins: HashMap<i64, &str> =
+        host.comment_twins.iter().map(|(remote, local)| (*local, remote.as_str())).collect();
     let mut slots = Vec::with_capacity(shape.len());
     for slot in &shape.slots {
         slots.push(if slot.view { view(host, ticket, slot, &twins)? } else { rest(host, ticket, slot)? });
@@ -41,7 +42,10 @@ pub fn decode(host: &Host, json: &serde_json::Value) -> Result<Value, DecodeErro
 /// The ticket object: Freshdesk sends it bare, Freshservice wrapped in `{"ticket": …}`.
 fn unwrap(json: &serde_json::Value) -> Result<&Object, DecodeError> {
     let Some(object) = json.as_object() else {
-        return Err(DecodeError::new("", format!("a ticket must be a JSON object, not {}", json::describe(json))));
+        return Err(DecodeError::new(
+            "",
+            format!("a ticket must be a JSON object, not {}", json::describe(json)),
+        ));
     };
     match object.get("ticket") {
         Some(serde_json::Value::Object(inner)) if !object.contains_key("id") => Ok(inner),
@@ -49,12 +53,7 @@ fn unwrap(json: &serde_json::Value) -> Result<&Object, DecodeError> {
     }
 }
 
-fn view(
-    host: &Host,
-    ticket: &Object,
-    slot: &Slot,
-    twins: &HashMap<i64, &str>,
-) -> Result<Value, DecodeError> {
+fn view(host: &Host, ticket: &Object, slot: &Slot, twins: &HashMap<i64, &str>) -> Result<Value, DecodeError> {
     Ok(match slot.name.as_str() {
         "key" => match get(ticket, "id") {
             serde_json::Value::Null => Value::Null,
@@ -131,7 +130,10 @@ fn comment(
     let at = |key: &str| json::join(path, key);
     let id = json::integer(get(fields, "id"), &at("id"))?;
     let author = match json::integer(get(fields, "user_id"), &at("user_id"))? {
-        Value::Int(user) if host.user_by_id(user).is_none() && matches!(objects::field(requester, "id"), Some(Value::Int(id)) if id == user) => {
+        Value::Int(user)
+            if host.user_by_id(user).is_none()
+                && matches!(objects::field(requester, "id"), Some(Value::Int(id)) if id == user) =>
+        {
             requester.clone()
         }
         Value::Int(user) => objects::user_with_id(host, user),
@@ -196,8 +198,8 @@ fn rest(host: &Host, ticket: &Object, slot: &Slot) -> Result<Value, DecodeError>
     match ticket.get(name) {
         Some(json) => typed(json, &slot.ty, name),
         None => {
-            let writable = !slot.read_only
-                && !host.platform.ticket_field(name).is_some_and(|field| field.write_only);
+            let writable =
+                !slot.read_only && !host.platform.ticket_field(name).is_some_and(|field| field.write_only);
             Ok(match slot.ty.non_null() {
                 Type::List(_) if writable => Value::list(Vec::new()),
                 Type::Map(_, _) if writable => Value::map(IndexMap::new()),

@@ -25,7 +25,8 @@ fn merge(host: &Host, args: &Args) -> Result<Value, RuntimeError> {
     let mut local = attachments_of(entity, args, 0)?;
     for remote in attachments_of(replica, args, 1)? {
         let Some(remote_id) = field(&remote, "id").and_then(|id| id_text(&id)) else { continue };
-        if host.attachment_twins.contains_key(&remote_id) || local.iter().any(|mine| same_file(mine, &remote)) {
+        if host.attachment_twins.contains_key(&remote_id) || local.iter().any(|mine| same_file(mine, &remote))
+        {
             continue;
         }
         local.push(copy(&remote));

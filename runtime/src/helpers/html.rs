@@ -31,9 +31,40 @@ const HIDDEN: &[&str] = &["script", "style", "head", "title", "template"];
 
 /// Elements that start and end a line.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption",
-    "figure", "footer", "form", "header", "li", "main", "nav", "ol", "p", "section", "table", "tbody",
-    "thead", "tfoot", "tr", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "section",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "hr",
 ];
 
 fn render(html: &str, markdown: bool) -> String {
@@ -46,9 +77,7 @@ fn render(html: &str, markdown: bool) -> String {
             Token::StartTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                 let attr = |key: &str| {
-                    tag.attributes
-                        .get(key.as_bytes())
-                        .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+                    tag.attributes.get(key.as_bytes()).map(|v| String::from_utf8_lossy(&v.value).into_owned())
                 };
                 let (href, src, alt) = (attr("href"), attr("src"), attr("alt"));
                 state.start(&name, href, src, alt, tag.self_closing);
@@ -79,7 +108,14 @@ struct State {
 }
 
 impl State {
-    fn start(&mut self, name: &str, href: Option<String>, src: Option<String>, alt: Option<String>, self_closing: bool) {
+    fn start(
+        &mut self,
+        name: &str,
+        href: Option<String>,
+        src: Option<String>,
+        alt: Option<String>,
+        self_closing: bool,
+    ) {
         if HIDDEN.contains(&name) {
             if !self_closing {
                 self.hidden += 1;
@@ -280,7 +316,10 @@ mod tests {
 
     #[test]
     fn strips_tags_and_decodes_entities() {
-        assert_eq!(strip_html("<div>It started <b>smoking</b> &amp; beeping.</div>"), "It started smoking & beeping.");
+        assert_eq!(
+            strip_html("<div>It started <b>smoking</b> &amp; beeping.</div>"),
+            "It started smoking & beeping."
+        );
         assert_eq!(strip_html("<p>one</p><p>two</p>"), "one\ntwo");
         assert_eq!(strip_html("a<br>b<br/><br>c"), "a\nb\n\nc");
         assert_eq!(strip_html("<script>alert(1)</script>x&nbsp;&nbsp;y &#8217;"), "x y \u{2019}");

@@ -9,7 +9,9 @@ use crate::value::{ErrorKind, RuntimeError, Value};
 pub(super) fn debug(args: &Args) -> Result<Value, RuntimeError> {
     match args.name() {
         "error" => Err(RuntimeError::new(ErrorKind::DebugError, args.get(0).to_string())),
-        other => Err(RuntimeError::new(ErrorKind::MissingMethod, format!("`debug.{other}` is not available"))),
+        other => {
+            Err(RuntimeError::new(ErrorKind::MissingMethod, format!("`debug.{other}` is not available")))
+        }
     }
 }
 

@@ -31,7 +31,8 @@ pub fn call(
     args: Vec<Value>,
 ) -> Result<Value, RuntimeError> {
     let name = helper.name();
-    let Some(described) = schema().helper(name).and_then(|h| h.methods.iter().find(|m| m.name == method)) else {
+    let Some(described) = schema().helper(name).and_then(|h| h.methods.iter().find(|m| m.name == method))
+    else {
         return Err(missing(name, method));
     };
     if args.len() < described.required_params() || args.len() > described.params.len() {

@@ -60,7 +60,9 @@ pub fn plus_days(millis: i64, days: i64) -> Result<Value, RuntimeError> {
         .and_then(|delta| millis.checked_add(delta))
         .filter(|at| DateTime::<Utc>::from_timestamp_millis(*at).is_some())
         .map(Value::Date)
-        .ok_or_else(|| RuntimeError::new(ErrorKind::Overflow, format!("adding {days} days leaves the calendar")))
+        .ok_or_else(|| {
+            RuntimeError::new(ErrorKind::Overflow, format!("adding {days} days leaves the calendar"))
+        })
 }
 
 /// `a - b` for two dates: calendar days from `b` to `a` (Groovy's `DateGroovyMethods.minus`).
@@ -80,7 +82,9 @@ pub fn parse_iso(text: &str) -> Option<i64> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Some(at.timestamp_millis());
     }
-    for pattern in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z"] {
+    for pattern in
+        ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z"]
+    {
         if let Ok(at) = DateTime::parse_from_str(text, pattern) {
             return Some(at.timestamp_millis());
         }
@@ -120,15 +124,26 @@ pub fn format_day(millis: i64) -> String {
 // ---------------------------------------------------------------------------------------
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// `new SimpleDateFormat(pattern).format(date)` in UTC.
 pub fn format(millis: i64, pattern: &str) -> Result<String, RuntimeError> {
-    let at = DateTime::<Utc>::from_timestamp_millis(millis)
-        .ok_or_else(|| RuntimeError::new(ErrorKind::Overflow, format!("{millis} ms is outside the calendar")))?;
+    let at = DateTime::<Utc>::from_timestamp_millis(millis).ok_or_else(|| {
+        RuntimeError::new(ErrorKind::Overflow, format!("{millis} ms is outside the calendar"))
+    })?;
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut i = 0;

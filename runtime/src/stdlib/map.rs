@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use indexmap::IndexMap;
 
-use super::{entry_in, entry_parts, add_entry, call_entry, entry, extreme, sort_values, Call};
+use super::{add_entry, call_entry, entry, entry_in, entry_parts, extreme, sort_values, Call};
 use crate::ops;
 use crate::value::{Invoke, Key, MapRef, RuntimeError, Value};
 

@@ -323,8 +323,11 @@ pub(crate) fn call_entry(
     extra: Option<Value>,
 ) -> Result<Value, RuntimeError> {
     let spread = arity(closure) == if extra.is_some() { 3 } else { 2 };
-    let mut args =
-        if spread { vec![key.clone(), value.clone()] } else { vec![entry_in(key.clone(), value.clone(), Value::Map(map.clone()))] };
+    let mut args = if spread {
+        vec![key.clone(), value.clone()]
+    } else {
+        vec![entry_in(key.clone(), value.clone(), Value::Map(map.clone()))]
+    };
     args.extend(extra);
     inv.invoke(closure, args)
 }

@@ -46,7 +46,10 @@ pub(super) fn call_on_null(
         .or_else(|| methods::lookup(Receiver::List, name))
         .filter(|m| m.null_safe);
     let Some(method) = method else {
-        return Err(RuntimeError::new(ErrorKind::NullReference, format!("Cannot invoke method {name}() on null object")));
+        return Err(RuntimeError::new(
+            ErrorKind::NullReference,
+            format!("Cannot invoke method {name}() on null object"),
+        ));
     };
     if !method.accepts(args.len()) {
         return Err(wrong_count(method, args.len()));

@@ -522,8 +522,11 @@ impl<'a> Vm<'a> {
             Value::Null => Value::list(Vec::new()),
             Value::List(_) | Value::Range { .. } => value,
             Value::Map(map) => {
-                let entries =
-                    map.borrow().iter().map(|(k, v)| stdlib::entry_in(k.0.clone(), v.clone(), Value::Map(map.clone()))).collect();
+                let entries = map
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| stdlib::entry_in(k.0.clone(), v.clone(), Value::Map(map.clone())))
+                    .collect();
                 Value::list(entries)
             }
             Value::Str(s) => Value::list(s.chars().map(|c| Value::Str(Rc::from(c.to_string()))).collect()),
