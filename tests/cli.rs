@@ -6,18 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
 
-fn replica() -> Command {
-    let mut command = Command::cargo_bin("replica").expect("the replica binary is built");
-    // Deterministic output whatever the caller's environment.
-    command.env_remove("NO_COLOR").env("COLUMNS", "100");
-    command
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{replica, root};
 
 fn examples() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))

@@ -3,19 +3,11 @@
 //! errors render like compile errors (one case per file in `tests/ui/run-errors/`), and the
 //! limits stop runaway scripts.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
 
-fn replica() -> Command {
-    let mut command = Command::cargo_bin("replica").expect("the replica binary is built");
-    command.env_remove("NO_COLOR").env("COLUMNS", "100");
-    command
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{replica, root};
 
 /// Runs `replica` with `args` in the repository root; (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {

@@ -1,18 +1,18 @@
-//! Every rule the corpus and the examples hold lowers to bytecode that the verifier accepts.
+//! Every rule file Replica ships or is tested with (the examples, the clean UI cases, the
+//! corpus) lowers to bytecode that the verifier accepts, survives the file format and
+//! disassembles.
 
+use std::path::{Path, PathBuf};
+
+use replica_compiler::bytecode::{disasm, file, verify::verify, Program};
 use replica_compiler::lower::{lower, LowerKind, LowerOptions};
 use replica_grammar::ast::Direction;
-use replica_grammar::{parse, Mode};
+use replica_grammar::{parse, Diagnostic, Mode};
 
-fn lower_file(path: &std::path::Path) -> replica_compiler::bytecode::Program {
-    try_lower(path).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()))
-}
-
-fn try_lower(
-    path: &std::path::Path,
-) -> Result<replica_compiler::bytecode::Program, Vec<replica_grammar::Diagnostic>> {
-    let source = std::fs::read_to_string(path).unwrap();
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
+/// Lowers a `.sync` rules file or a `<name>-<direction>-<platform>.groovy` script.
+fn try_lower(path: &Path) -> Result<Program, Vec<Diagnostic>> {
+    let source = replica_testkit::read(path);
+    let name = replica_testkit::display_name(path);
     let script = name.ends_with(".groovy");
     let parsed = parse(&source, if script { Mode::Script } else { Mode::Rules });
     assert!(!parsed.has_errors(), "{name}: {:?}", parsed.diagnostics);
@@ -23,50 +23,41 @@ fn try_lower(
     } else {
         LowerKind::Rules
     };
-    let path_text = path.display().to_string();
-    let options = LowerOptions { path: &path_text, source: &source, kind };
-    lower(&parsed.file, &options)
+    lower(&parsed.file, &LowerOptions { path: &name, source: &source, kind })
 }
 
-#[test]
-fn the_examples_lower_and_verify() {
-    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    for path in replica_testkit::files(&examples, "sync") {
-        let program = lower_file(&path);
-        println!("{}: {} functions", path.display(), program.functions.len());
-    }
-}
-
-#[test]
-fn the_corpus_lowers_and_verifies() {
-    let Some(corpus) = replica_testkit::corpus("the_corpus_lowers_and_verifies") else { return };
-    for (dir, ext) in [("rules", "sync"), ("scripts", "groovy")] {
-        for path in replica_testkit::files(&corpus.join(dir), ext) {
-            let program = lower_file(&path);
-            println!("{}: {:#?}", path.display(), program.functions.len());
-        }
-    }
-}
-
-#[test]
-#[ignore = "prints a listing, for a look by hand"]
-fn print_example_listing() {
-    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let program = lower_file(&examples.join("acme-freshdesk.sync"));
-    println!("{}", replica_compiler::bytecode::disasm::disassemble(&program));
-}
-
-#[test]
-fn the_clean_ui_cases_lower() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/check/clean");
-    let mut failures = Vec::new();
+fn files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = replica_testkit::files(&root.join("../examples"), "sync");
     for ext in ["sync", "groovy"] {
-        for path in replica_testkit::files(&root, ext) {
-            if let Err(diagnostics) = try_lower(&path) {
+        paths.extend(replica_testkit::files(&root.join("tests/ui/check/clean"), ext));
+    }
+    if let Some(corpus) = replica_testkit::corpus("every_rule_file_lowers_verifies_and_round_trips") {
+        paths.extend(replica_testkit::files(&corpus.join("rules"), "sync"));
+        paths.extend(replica_testkit::files(&corpus.join("scripts"), "groovy"));
+    }
+    paths
+}
+
+#[test]
+fn every_rule_file_lowers_verifies_and_round_trips() {
+    let mut failures = Vec::new();
+    for path in files() {
+        let name = replica_testkit::display_name(&path);
+        let program = match try_lower(&path) {
+            Ok(program) => program,
+            Err(diagnostics) => {
                 let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-                failures.push(format!("{}: {}", path.display(), messages.join("; ")));
+                failures.push(format!("{name}: does not lower: {}", messages.join("; ")));
+                continue;
             }
+        };
+        if let Err(error) = verify(&program) {
+            failures.push(format!("{name}: does not verify: {error}"));
+            continue;
         }
+        assert_eq!(file::read(&file::write(&program)).as_ref(), Ok(&program), "{name}");
+        assert!(!disasm::disassemble(&program).contains("DOES NOT VERIFY"), "{name}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

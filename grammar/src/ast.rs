@@ -903,32 +903,29 @@ impl Expr {
     }
 }
 
-fn for_each_arg_mut(args: &mut [Arg], f: &mut impl FnMut(&mut Expr)) {
-    for arg in args {
-        match arg {
-            Arg::Positional(expr) | Arg::Spread(expr) => f(expr),
-            Arg::Named { key, value, .. } => {
-                if let MapKey::Expr(key) = key {
-                    f(key);
+/// The expressions inside call arguments, for both walks (see `each_child!`).
+macro_rules! each_arg {
+    ($args:ident, $f:ident) => {
+        for arg in $args {
+            match arg {
+                Arg::Positional(expr) | Arg::Spread(expr) => $f(expr),
+                Arg::Named { key, value, .. } => {
+                    if let MapKey::Expr(key) = key {
+                        $f(key);
+                    }
+                    $f(value);
                 }
-                f(value);
             }
         }
-    }
+    };
+}
+
+fn for_each_arg_mut(args: &mut [Arg], f: &mut impl FnMut(&mut Expr)) {
+    each_arg!(args, f);
 }
 
 fn for_each_arg<'a>(args: &'a [Arg], f: &mut impl FnMut(&'a Expr)) {
-    for arg in args {
-        match arg {
-            Arg::Positional(expr) | Arg::Spread(expr) => f(expr),
-            Arg::Named { key, value, .. } => {
-                if let MapKey::Expr(key) = key {
-                    f(key);
-                }
-                f(value);
-            }
-        }
-    }
+    each_arg!(args, f);
 }
 
 /// Dropping a deeply nested expression (a chain of 100,000 `+`) recursively would overflow

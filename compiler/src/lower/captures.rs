@@ -124,16 +124,7 @@ mod tests {
     use replica_grammar::{parse, Mode};
 
     fn names(source: &str) -> Vec<String> {
-        let parsed = parse(source, Mode::Script);
-        let stmts: Vec<Stmt> = parsed
-            .file
-            .items
-            .iter()
-            .filter_map(|item| match &item.kind {
-                ItemKind::Stmt(stmt) => Some(stmt.clone()),
-                _ => None,
-            })
-            .collect();
+        let stmts = super::super::top_level_statements(&parse(source, Mode::Script).file);
         let mut names: Vec<String> = names_used_in_closures(&stmts).into_iter().collect();
         names.sort();
         names

@@ -175,14 +175,7 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        let top: Vec<Stmt> = file
-            .items
-            .iter()
-            .filter_map(|item| match &item.kind {
-                ItemKind::Stmt(stmt) => Some(stmt.clone()),
-                _ => None,
-            })
-            .collect();
+        let top = top_level_statements(file);
         match self.options.kind.clone() {
             LowerKind::Script { direction, .. } => {
                 let index = self.lower_script(direction_name(direction), &top, false);
@@ -542,6 +535,17 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
+}
+
+/// The statements at the top of a file (a bare script's or a snippet's body).
+pub(crate) fn top_level_statements(file: &File) -> Vec<Stmt> {
+    file.items
+        .iter()
+        .filter_map(|item| match &item.kind {
+            ItemKind::Stmt(stmt) => Some(stmt.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn direction_name(direction: Direction) -> &'static str {
