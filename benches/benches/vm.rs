@@ -6,6 +6,8 @@
 //!   `benches/rules/mapping20.sync` on the corpus's Freshdesk ticket, (a) on an
 //!   already-decoded ticket in each engine's own form, output left in that form, and (b) from
 //!   the ticket's JSON text to the replica's JSON text, decoding and encoding included.
+//! - `mapping20_replica_steps`: Replica's JSON-to-JSON path step by step (parse, decode, run,
+//!   encode, to text), to show where its time goes.
 //! - `status_priority_decoded`, `status_priority_json`: the incoming script of the corpus rule
 //!   `status-priority-maps.sync` with the Jira-like replica fixture, likewise.
 //! - `corpus_<rule>`: Replica alone, the outgoing and incoming scripts of every file of

@@ -11,7 +11,7 @@ use replica_compiler::shapes::{layout_hash, shapes, Shape, ShapeId, Slot};
 use replica_compiler::types::Type;
 
 use crate::ops;
-use crate::value::Value;
+use crate::value::{Key, Value};
 
 /// A loaded program. Load once, run many times (one run per ticket).
 pub struct LoadedProgram {
@@ -49,7 +49,7 @@ impl fmt::Display for LoadError {
                 "the bytecode was compiled against other schema data (its slot layout differs): compile the rules again",
             ),
             LoadError::BadConstant { index, text } => {
-                write!(f, "constant {index} is not a valid decimal: {text:?}")
+                write!(f, "constant {index} is not valid: {text}")
             }
             LoadError::TooManyClasses => f.write_str("the program declares too many classes"),
             LoadError::Invalid(reason) => write!(f, "the bytecode does not verify: {reason}"),
@@ -80,18 +80,31 @@ impl LoadedProgram {
         if program.version != FORMAT_VERSION {
             return Err(LoadError::Version { found: program.version });
         }
-        let constants = program
-            .constants
-            .iter()
-            .enumerate()
-            .map(|(index, constant)| match constant {
-                Constant::Int(n) => Ok(Value::Int(*n)),
-                Constant::Str(s) => Ok(Value::Str(Rc::from(s.as_str()))),
-                Constant::Decimal(text) => ops::parse_decimal(text)
-                    .map(Value::Decimal)
-                    .ok_or_else(|| LoadError::BadConstant { index, text: text.clone() }),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut constants: Vec<Value> = Vec::with_capacity(program.constants.len());
+        for (index, constant) in program.constants.iter().enumerate() {
+            let value = match constant {
+                Constant::Int(n) => Value::Int(*n),
+                Constant::Str(s) => Value::Str(Rc::from(s.as_str())),
+                Constant::Decimal(text) => ops::parse_decimal(text).map(Value::Decimal).ok_or_else(|| {
+                    LoadError::BadConstant { index, text: format!("{text:?} is not a decimal") }
+                })?,
+                // Built once; the lowering only pools maps that scripts never change.
+                Constant::Map(entries) => {
+                    let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                    for &(key, value) in entries {
+                        let part = |at: u32| {
+                            constants.get(at as usize).cloned().ok_or_else(|| LoadError::BadConstant {
+                                index,
+                                text: format!("map entry refers to constant {at}"),
+                            })
+                        };
+                        map.insert(Key(part(key)?), part(value)?);
+                    }
+                    Value::map(map)
+                }
+            };
+            constants.push(value);
+        }
         // Class shapes take the ids after the schema's shapes, so they never collide with a
         // `GetSlot` compiled against a schema shape.
         let first = shapes().all.len();

@@ -29,7 +29,10 @@ fn snippets_print_what_groovy_prints() {
         ("def f(a, b = 10) { a + b }\n[f(1), f(1, 2)]", "[11, 3]"),
         ("def n = 0\n[1, 2, 3].each { n += it }\nn", "6"),
         ("def c = { a, b -> a + b }\nc([1, 2])", "3"),
-        ("def xs = []\nfor (i in 0..<3) { xs << { -> i } }\nxs.collect { it() }", "[0, 1, 2]"),
+        // One loop variable for all iterations (real Groovy 2.4 prints [2, 2, 2]); a `def`
+        // inside the body is a new variable each time.
+        ("def xs = []\nfor (i in 0..<3) { xs << { -> i } }\nxs.collect { it() }", "[2, 2, 2]"),
+        ("def ys = []\nfor (x in [1, 2, 3]) { def y = x; ys << { -> y } }\nys.collect { it() }", "[1, 2, 3]"),
         ("def r\ntry { def x = null; x.foo } catch (NullPointerException e) { r = e.message }\nr", "Cannot get property 'foo' on null object"),
         ("def r\ntry { throw new IllegalArgumentException('boom') } catch (IllegalStateException e) { r = 1 } catch (RuntimeException e) { r = e.message }\nr", "boom"),
         ("def r = []\ntry { r << 1; throw new Exception('x') } catch (e) { r << 2 } finally { r << 3 }\nr", "[1, 2, 3]"),

@@ -108,6 +108,10 @@ fn constant_text(constant: &Constant) -> String {
         Constant::Int(n) => n.to_string(),
         Constant::Decimal(d) => format!("{d} (decimal)"),
         Constant::Str(s) => quoted(s),
+        Constant::Map(entries) => {
+            let entries: Vec<String> = entries.iter().map(|(k, v)| format!("#{k}: #{v}")).collect();
+            format!("map [{}]", entries.join(", "))
+        }
     }
 }
 

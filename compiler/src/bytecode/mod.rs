@@ -80,6 +80,10 @@ pub enum Constant {
     /// A BigDecimal literal as written, without suffix (`"2.50"`): the scale is kept.
     Decimal(String),
     Str(String),
+    /// A map literal of constants that the script only reads (`def statusMap = ["To Do":
+    /// "Open", …]` used as `statusMap[name]`): built once when the program is loaded and
+    /// shared by every run. Keys and values are earlier constants (by index), not maps.
+    Map(Vec<(u32, u32)>),
 }
 
 /// One compiled function: a top-level `def`, an `outgoing`/`incoming` block, a closure, a

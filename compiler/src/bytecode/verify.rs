@@ -96,6 +96,18 @@ fn check_program(program: &Program) -> Result<(), VerifyError> {
                 )));
             }
         }
+        if let Constant::Map(entries) = constant {
+            // Entries refer to earlier constants that are not maps: loading builds maps in
+            // one pass and they never nest.
+            for &part in entries.iter().flat_map(|(k, v)| [k, v]) {
+                let earlier = (part as usize) < index;
+                if !earlier || matches!(program.constants.get(part as usize), Some(Constant::Map(_))) {
+                    return Err(program_error(format!(
+                        "constant {index} is a map whose entry refers to constant {part}, which is not an earlier scalar constant"
+                    )));
+                }
+            }
+        }
     }
     let function_kind = |index: u32, what: &str, want: &[FunctionKind]| -> Result<(), VerifyError> {
         let Some(function) = program.functions.get(index as usize) else {

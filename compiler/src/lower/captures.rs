@@ -6,7 +6,7 @@
 //! approximates (a closure's own `x` also makes an outer `x` a cell), which costs a little
 //! speed and never correctness.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use replica_grammar::ast::*;
 
@@ -135,5 +135,127 @@ mod tests {
         assert_eq!(names("def a = 1; def b = 2; [1].each { println(a + it) }; b"), ["a", "it", "println"]);
         assert_eq!(names("def n = 0; if (true) { [1].collect { x -> def f = { -> n }; f() } }"), ["f", "n"]);
         assert!(names("def a = 1; a + 1").is_empty());
+    }
+}
+
+/// Variables that hold a map literal of constants and are only ever read with `[]`
+/// (`def statusMap = ["To Do": "Open"]` … `statusMap[name]`): the lowering pools such a map
+/// once instead of building it on every run. A name qualifies when it is declared once in
+/// the body (and nowhere else), its initial value is a map literal whose keys and values are
+/// string, integer or decimal literals, closures never use it, and every use is a read
+/// `name[key]`.
+pub fn read_only_constant_maps(stmts: &[Stmt], closure_names: &HashSet<String>) -> HashSet<String> {
+    let mut declared: HashMap<String, (usize, bool)> = HashMap::new();
+    let mut uses: HashMap<String, (usize, usize)> = HashMap::new();
+    for stmt in stmts {
+        walk_stmt_declarations(stmt, &mut declared);
+        each_expr_of_stmt(stmt, &mut |expr| count_uses(expr, &mut uses));
+    }
+    declared
+        .into_iter()
+        .filter(|(name, (count, constant))| *count == 1 && *constant && !closure_names.contains(name))
+        .filter(|(name, _)| uses.get(name).is_none_or(|(all, reads)| all == reads))
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Counts declarations per name; notes whether the (single) declaration is a constant map.
+fn walk_stmt_declarations(stmt: &Stmt, declared: &mut HashMap<String, (usize, bool)>) {
+    fn declare(declared: &mut HashMap<String, (usize, bool)>, name: &str, constant: bool) {
+        let entry = declared.entry(name.to_string()).or_insert((0, constant));
+        entry.0 += 1;
+        entry.1 &= constant;
+    }
+    match &stmt.kind {
+        StmtKind::VarDecl(decl) => {
+            let untyped = decl.ty.as_ref().is_none_or(|t| matches!(t.name.dotted().as_str(), "Map" | "def"));
+            for var in &decl.vars {
+                let constant = untyped && var.init.as_ref().is_some_and(is_constant_map);
+                declare(declared, &var.name.name, constant);
+            }
+        }
+        StmtKind::TupleDecl { names, .. } => {
+            names.iter().for_each(|(_, n)| declare(declared, &n.name, false))
+        }
+        StmtKind::ForIn { var, body, .. } => {
+            declare(declared, &var.name, false);
+            walk_stmt_declarations(body, declared);
+        }
+        StmtKind::If { then_branch, else_branch, .. } => {
+            walk_stmt_declarations(then_branch, declared);
+            if let Some(other) = else_branch {
+                walk_stmt_declarations(other, declared);
+            }
+        }
+        StmtKind::While { body, .. } | StmtKind::DoWhile { body, .. } | StmtKind::Labeled { body, .. } => {
+            walk_stmt_declarations(body, declared)
+        }
+        StmtKind::ForClassic { init, body, .. } => {
+            init.iter().for_each(|s| walk_stmt_declarations(s, declared));
+            walk_stmt_declarations(body, declared);
+        }
+        StmtKind::Switch { cases, .. } => {
+            cases.iter().flat_map(|c| &c.body).for_each(|s| walk_stmt_declarations(s, declared))
+        }
+        StmtKind::Try { body, catches, finally } => {
+            body.stmts.iter().for_each(|s| walk_stmt_declarations(s, declared));
+            for catch in catches {
+                declare(declared, &catch.name.name, false);
+                catch.body.stmts.iter().for_each(|s| walk_stmt_declarations(s, declared));
+            }
+            finally.iter().flat_map(|b| &b.stmts).for_each(|s| walk_stmt_declarations(s, declared));
+        }
+        StmtKind::Block(block) | StmtKind::Synchronized { body: block, .. } => {
+            block.stmts.iter().for_each(|s| walk_stmt_declarations(s, declared))
+        }
+        _ => {}
+    }
+}
+
+fn is_constant_map(expr: &Expr) -> bool {
+    let scalar = |e: &Expr| matches!(e.kind, ExprKind::Str { .. } | ExprKind::Int(_) | ExprKind::Decimal(_));
+    match &expr.kind {
+        ExprKind::Map(entries) => entries.iter().all(|entry| {
+            let key = match &entry.key {
+                MapKey::Word(_) => true,
+                MapKey::Expr(key) => scalar(key),
+                MapKey::Spread => false,
+            };
+            key && scalar(&entry.value)
+        }),
+        _ => false,
+    }
+}
+
+/// Counts, per name, all uses and the uses as `name[key]` reads (outside closures; names
+/// used in closures are excluded anyway).
+fn count_uses(expr: &Expr, uses: &mut HashMap<String, (usize, usize)>) {
+    let mut pending = vec![(expr, false)];
+    while let Some((expr, written)) = pending.pop() {
+        match &expr.kind {
+            ExprKind::Name(name) => uses.entry(name.clone()).or_default().0 += 1,
+            ExprKind::Index { target, index, .. } => {
+                if let (ExprKind::Name(name), false) = (&target.kind, written) {
+                    if index.len() == 1 {
+                        uses.entry(name.clone()).or_default().1 += 1;
+                    }
+                }
+            }
+            ExprKind::Closure { .. } => continue,
+            _ => {}
+        }
+        let target_written = match &expr.kind {
+            ExprKind::Assign { target, .. } => Some(&**target),
+            ExprKind::Unary { op, operand }
+                if !matches!(op, UnaryOp::Not | UnaryOp::Neg | UnaryOp::Plus | UnaryOp::BitNot) =>
+            {
+                Some(&**operand)
+            }
+            _ => None,
+        };
+        expr.for_each_child(|child| {
+            let is_target = target_written.is_some_and(|t| std::ptr::eq(t, child));
+            pending.push((child, is_target));
+        });
     }
 }

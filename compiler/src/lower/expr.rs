@@ -35,9 +35,7 @@ impl Lowerer<'_> {
                 None => self.unsupported(expr.span, format!("the integer `{text}` does not fit in 64 bits")),
             },
             ExprKind::Decimal(text) => {
-                let digits: String = text.chars().filter(|c| *c != '_').collect();
-                let digits = digits.trim_end_matches(['g', 'G', 'd', 'D', 'f', 'F']).to_string();
-                let constant = self.constant(ConstKey::Decimal(digits));
+                let constant = self.decimal_constant(text);
                 self.b().emit(Instr::Const(constant));
             }
             ExprKind::Str { value, .. } => self.string(value),
@@ -238,6 +236,13 @@ impl Lowerer<'_> {
                 self.b().emit(Instr::Const(constant));
             }
         }
+    }
+
+    /// A decimal literal's constant: the digits as written, without `_` and suffix.
+    pub(super) fn decimal_constant(&mut self, text: &str) -> u32 {
+        let digits: String = text.chars().filter(|c| *c != '_').collect();
+        let digits = digits.trim_end_matches(['g', 'G', 'd', 'D', 'f', 'F']).to_string();
+        self.constant(ConstKey::Decimal(digits))
     }
 
     fn string(&mut self, text: &str) {

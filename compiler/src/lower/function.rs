@@ -14,6 +14,8 @@ pub enum Loc {
     Local(u16),
     Cell(u16),
     Capture(u16),
+    /// A read-only map of constants, pooled (see `captures::read_only_constant_maps`).
+    Const(u32),
 }
 
 /// A declared variable: a unique id (for captures through several closures) and its place.
@@ -60,6 +62,8 @@ pub struct FnBuilder {
     scopes: Vec<HashMap<String, Var>>,
     /// Names that closures inside this function use: such variables become cells.
     pub closure_names: HashSet<String>,
+    /// Variables holding a map literal of constants that is only read: pooled constants.
+    pub constant_maps: HashSet<String>,
     pub loops: Vec<Loop>,
     pub switches: Vec<Switch>,
     /// A label (`outer:`) waiting for the loop it names.
@@ -96,6 +100,7 @@ impl FnBuilder {
             captured: HashMap::new(),
             scopes: vec![HashMap::new()],
             closure_names,
+            constant_maps: HashSet::new(),
             loops: Vec::new(),
             switches: Vec::new(),
             pending_label: None,
@@ -172,6 +177,13 @@ impl FnBuilder {
         var
     }
 
+    /// Declares `name` as the pooled constant `index` (a read-only map).
+    pub fn declare_constant(&mut self, name: &str, index: u32, next_id: &mut u32) {
+        *next_id += 1;
+        let var = Var { id: *next_id, loc: Loc::Const(index) };
+        self.scopes.last_mut().expect("a scope").insert(name.to_string(), var);
+    }
+
     /// Declares parameter `name`, which arrives in slot `slot`; a captured parameter is
     /// copied into a cell by the prologue.
     pub fn declare_param(&mut self, name: &str, slot: u16, next_id: &mut u32) -> Var {
@@ -210,6 +222,7 @@ impl FnBuilder {
             Loc::Local(slot) => Instr::Load(slot),
             Loc::Cell(cell) => Instr::LoadCell(cell),
             Loc::Capture(index) => Instr::LoadCapture(index),
+            Loc::Const(index) => Instr::Const(index),
         });
     }
 
@@ -218,6 +231,8 @@ impl FnBuilder {
             Loc::Local(slot) => Instr::Store(slot),
             Loc::Cell(cell) => Instr::StoreCell(cell),
             Loc::Capture(index) => Instr::StoreCapture(index),
+            // Never assigned (that is what made it a constant); drop the value.
+            Loc::Const(_) => Instr::Pop,
         });
     }
 

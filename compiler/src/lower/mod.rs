@@ -239,7 +239,10 @@ impl<'a> Lowerer<'a> {
     fn lower_script(&mut self, name: &str, stmts: &[Stmt], value_of_last: bool) -> u32 {
         let index = self.reserve_function();
         let closure_names = captures::names_used_in_closures(stmts);
-        self.builders.push(FnBuilder::new(name, FunctionKind::Script, closure_names));
+        let constant_maps = captures::read_only_constant_maps(stmts, &closure_names);
+        let mut builder = FnBuilder::new(name, FunctionKind::Script, closure_names);
+        builder.constant_maps = constant_maps;
+        self.builders.push(builder);
         if value_of_last {
             self.body_with_value(stmts);
         } else {
@@ -268,7 +271,9 @@ impl<'a> Lowerer<'a> {
             // Closures in a method may use its `this` (fields, methods): keep it in a cell.
             closure_names.insert("this".to_string());
         }
+        let constant_maps = captures::read_only_constant_maps(stmts, &closure_names);
         let mut builder = FnBuilder::new(name, kind, closure_names);
+        builder.constant_maps = constant_maps;
         builder.class = class;
         if has_this {
             builder.local_names.push("this".to_string());
@@ -459,6 +464,8 @@ impl<'a> Lowerer<'a> {
         }
         let outer = self.resolve_at(depth - 1, name)?;
         let capture = match outer.loc {
+            // A pooled constant is the same everywhere: nothing to capture.
+            Loc::Const(_) => return Some(outer),
             Loc::Cell(cell) => crate::bytecode::Capture::Cell(cell),
             Loc::Capture(index) => crate::bytecode::Capture::Outer(index),
             // The capture analysis makes every captured variable a cell; a slot here means

@@ -191,6 +191,15 @@ impl Lowerer<'_> {
     fn var_decl(&mut self, decl: &VarDecl) {
         for var in &decl.vars {
             self.b().span = var.span;
+            if let (true, Some(ExprKind::Map(entries))) =
+                (self.b().constant_maps.contains(&var.name.name), var.init.as_ref().map(|e| &e.kind))
+            {
+                let index = self.constant_map(entries);
+                let mut id = self.next_var;
+                self.b().declare_constant(&var.name.name, index, &mut id);
+                self.next_var = id;
+                continue;
+            }
             match &var.init {
                 Some(init) => {
                     self.expr(init);
@@ -205,6 +214,34 @@ impl Lowerer<'_> {
             }
             let local = self.declare(&var.name.name);
             self.b().store(local.loc);
+        }
+    }
+
+    /// Pools a map literal of constants (checked by `read_only_constant_maps`).
+    fn constant_map(&mut self, entries: &[MapEntry]) -> u32 {
+        let mut pairs = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let key = match &entry.key {
+                MapKey::Word(word) => Some(self.name_constant(&word.name)),
+                MapKey::Expr(key) => self.scalar_constant(key),
+                MapKey::Spread => None,
+            };
+            if let (Some(key), Some(value)) = (key, self.scalar_constant(&entry.value)) {
+                pairs.push((key, value));
+            }
+        }
+        self.constants.push(crate::bytecode::Constant::Map(pairs));
+        (self.constants.len() - 1) as u32
+    }
+
+    fn scalar_constant(&mut self, expr: &Expr) -> Option<u32> {
+        match &expr.kind {
+            ExprKind::Str { value, .. } => Some(self.name_constant(value)),
+            ExprKind::Int(text) => {
+                crate::check::parse_int(text).map(|n| self.constant(super::ConstKey::Int(n)))
+            }
+            ExprKind::Decimal(text) => Some(self.decimal_constant(text)),
+            _ => None,
         }
     }
 
