@@ -127,6 +127,11 @@ fn connection(host: &Host) -> Value {
 /// Runs a snippet (statements allowed) and returns the value of its last expression, as
 /// `replica eval` does. Platform-neutral: helpers act as on Freshdesk.
 pub fn eval(source: &str) -> Result<Value, EvalError> {
+    eval_with_limits(source, &Limits::default())
+}
+
+/// [`eval`] with other limits (the fuzzer keeps runs short).
+pub fn eval_with_limits(source: &str, limits: &Limits) -> Result<Value, EvalError> {
     let parsed = parse(source, Mode::Script);
     if parsed.has_errors() {
         return Err(EvalError::Compile { diagnostics: parsed.diagnostics, source: source.to_string() });
@@ -140,5 +145,5 @@ pub fn eval(source: &str) -> Result<Value, EvalError> {
         source: source.to_string(),
     })?;
     let mut host = Host::new("freshdesk").expect("the built-in platform exists");
-    vm::run(&program, main, &Environment::default(), &mut host, &Limits::default()).map_err(EvalError::Run)
+    vm::run(&program, main, &Environment::default(), &mut host, limits).map_err(EvalError::Run)
 }

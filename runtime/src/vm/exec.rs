@@ -19,6 +19,8 @@ use crate::value::{ErrorKind, Key, Record, RuntimeError, Value};
 /// Remembered exception origins (for rethrow); older ones are forgotten first.
 const MAX_ORIGINS: usize = 64;
 
+#[cold]
+#[inline(never)]
 pub(super) fn malformed(what: &str) -> RuntimeError {
     RuntimeError::type_error(format!("malformed bytecode: {what}"))
 }
@@ -35,22 +37,33 @@ impl<'a> Vm<'a> {
         }
     }
 
+    /// The code of the innermost frame's function.
+    fn current_code(&self) -> Result<&'a [Instr], RuntimeError> {
+        let program: &'a crate::program::LoadedProgram = self.program;
+        let frame = self.frames.last().ok_or_else(|| malformed("no frame"))?;
+        program
+            .program
+            .functions
+            .get(frame.function as usize)
+            .map(|function| function.code.as_slice())
+            .ok_or_else(|| malformed("no such function"))
+    }
+
     fn dispatch(&mut self, stop: usize) -> Result<Value, RuntimeError> {
         let program = self.program;
+        // The innermost frame's code, reloaded whenever the innermost frame changes (calls
+        // that push a frame, returns); errors leave this loop, and `execute` re-enters it.
+        let mut code = self.current_code()?;
         loop {
-            let frame = self.frames.last_mut().ok_or_else(|| malformed("no frame"))?;
-            let function = program
-                .program
-                .functions
-                .get(frame.function as usize)
-                .ok_or_else(|| malformed("no such function"))?;
-            let instr =
-                *function.code.get(frame.pc).ok_or_else(|| malformed("ran past the end of a function"))?;
+            let Some(frame) = self.frames.last_mut() else { return Err(malformed("no frame")) };
+            let Some(&instr) = code.get(frame.pc) else {
+                return Err(malformed("ran past the end of a function"));
+            };
             frame.pc += 1;
-            self.steps += 1;
-            if self.steps > self.limits.steps {
+            if self.fuel == 0 {
                 return Err(steps_exceeded(self.limits.steps));
             }
+            self.fuel -= 1;
             match instr {
                 Instr::Const(i) => {
                     let value = program
@@ -216,8 +229,9 @@ impl<'a> Vm<'a> {
                 Instr::CallMethod { name, argc } => {
                     let args = self.pop_n(argc as usize)?;
                     let receiver = self.pop()?;
-                    if let Call::Done(value) = self.call_method(receiver, program.name(name), args)? {
-                        self.stack.push(value);
+                    match self.call_method(receiver, program.name(name), args)? {
+                        Call::Done(value) => self.stack.push(value),
+                        Call::Pushed => code = self.current_code()?,
                     }
                 }
                 Instr::SpreadCall { name, argc } => {
@@ -229,12 +243,14 @@ impl<'a> Vm<'a> {
                 Instr::CallFunction { function, argc } => {
                     let args = self.pop_n(argc as usize)?;
                     self.push_call(function, args, None, None, OnReturn::Value)?;
+                    code = self.current_code()?;
                 }
                 Instr::CallValue { argc } => {
                     let args = self.pop_n(argc as usize)?;
                     let callee = self.pop()?;
-                    if let Call::Done(value) = self.call_value(callee, args)? {
-                        self.stack.push(value);
+                    match self.call_value(callee, args)? {
+                        Call::Done(value) => self.stack.push(value),
+                        Call::Pushed => code = self.current_code()?,
                     }
                 }
                 Instr::CallHelper { helper, method, argc } => {
@@ -251,6 +267,7 @@ impl<'a> Vm<'a> {
                 Instr::New { class, argc } => {
                     let args = self.pop_n(argc as usize)?;
                     self.new_instance(class, args)?;
+                    code = self.current_code()?;
                 }
                 Instr::MakeClosure(function) => {
                     let closure = self.make_closure(function)?;
@@ -346,25 +363,25 @@ impl<'a> Vm<'a> {
                     self.stack.push(value);
                 }
 
-                Instr::Jump(target) => self.jump(target)?,
+                Instr::Jump(target) => self.jump(target, code.len())?,
                 Instr::JumpIfFalse(target) => {
                     if !ops::truthy(&self.pop()?) {
-                        self.jump(target)?;
+                        self.jump(target, code.len())?;
                     }
                 }
                 Instr::JumpIfTrue(target) => {
                     if ops::truthy(&self.pop()?) {
-                        self.jump(target)?;
+                        self.jump(target, code.len())?;
                     }
                 }
                 Instr::JumpIfNull(target) => {
                     if self.stack.last().ok_or_else(|| malformed("stack underflow"))?.is_null() {
-                        self.jump(target)?;
+                        self.jump(target, code.len())?;
                     }
                 }
                 Instr::JumpIfArgGiven { param, target } => {
                     if self.frame_mut()?.argc > param {
-                        self.jump(target)?;
+                        self.jump(target, code.len())?;
                     }
                 }
                 Instr::IterPrepare => {
@@ -383,7 +400,7 @@ impl<'a> Vm<'a> {
                             self.stack[index_at] = Value::Int(i + 1);
                             self.stack.push(item);
                         }
-                        None => self.jump(target)?,
+                        None => self.jump(target, code.len())?,
                     }
                 }
                 Instr::Return => {
@@ -396,6 +413,7 @@ impl<'a> Vm<'a> {
                             if self.frames.len() <= stop {
                                 return Ok(Value::Null);
                             }
+                            code = self.current_code()?;
                             continue;
                         }
                         OnReturn::Instance(instance) => instance,
@@ -404,6 +422,7 @@ impl<'a> Vm<'a> {
                         return Ok(value);
                     }
                     self.stack.push(value);
+                    code = self.current_code()?;
                 }
                 Instr::Throw => {
                     let value = self.pop()?;
@@ -456,10 +475,9 @@ impl<'a> Vm<'a> {
             .ok_or_else(|| malformed("no such capture"))
     }
 
-    fn jump(&mut self, target: u32) -> Result<(), RuntimeError> {
-        let program = self.program;
+    /// Jumps within the current function, whose code is `len` instructions long.
+    fn jump(&mut self, target: u32, len: usize) -> Result<(), RuntimeError> {
         let frame = self.frame_mut()?;
-        let len = program.program.functions.get(frame.function as usize).map_or(0, |f| f.code.len());
         if target as usize >= len {
             return Err(malformed("jump out of the function"));
         }

@@ -37,6 +37,8 @@ pub const MAX_FRAMES: usize = 1_000;
 /// Each level uses the Rust stack (grown on demand, see `call.rs`), so this bounds it.
 pub const MAX_REENTRY: usize = 200;
 
+#[cold]
+#[inline(never)]
 pub fn steps_exceeded(budget: u64) -> RuntimeError {
     RuntimeError::new(
         ErrorKind::Limit,

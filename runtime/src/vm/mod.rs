@@ -139,7 +139,8 @@ pub(crate) struct Vm<'a> {
     pub frames: Vec<Frame>,
     /// Names assigned without `def` (Groovy's script binding).
     pub globals: IndexMap<Key, Value>,
-    pub steps: u64,
+    /// Steps left of the budget (`Limits::steps`); each instruction takes one.
+    pub fuel: u64,
     pub meter: limits::Meter,
     /// Nested dispatch loops (closures called back from Rust).
     pub reentry: usize,
@@ -163,7 +164,7 @@ impl<'a> Vm<'a> {
             stack: Vec::with_capacity(64),
             frames: Vec::with_capacity(8),
             globals: IndexMap::new(),
-            steps: 0,
+            fuel: limits.steps,
             meter: limits::Meter::new(limits.memory),
             reentry: 0,
             in_flight: None,
