@@ -13,10 +13,10 @@
 //! value: v]` for a map), `K` and `V` a map's key and value types, and `Self` the receiver's
 //! own type.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::types::{split_top_level_comma, Type};
@@ -207,10 +207,24 @@ pub fn entry_type() -> Type {
     Type::Map(Box::new(Type::String), Box::new(Type::Any))
 }
 
+/// Receiver kinds, as indexes of [`Registry`]'s tables.
+const RECEIVERS: [Receiver; 7] = [
+    Receiver::String,
+    Receiver::Number,
+    Receiver::List,
+    Receiver::Map,
+    Receiver::Range,
+    Receiver::Object,
+    Receiver::Date,
+];
+
 pub struct Registry {
     methods: Vec<GroovyMethod>,
-    /// Receiver → name → position in `methods` (looked up without allocating).
-    index: HashMap<Receiver, HashMap<String, usize>>,
+    /// By receiver kind (`Receiver as usize`): name → position in `methods`, as declared.
+    declared: [FxHashMap<String, usize>; 7],
+    /// By receiver kind: name → position of the method [`Registry::lookup`] finds (fallbacks
+    /// to `List` and `Object` resolved in advance), so that a call looks up one table.
+    resolved: [FxHashMap<String, usize>; 7],
 }
 
 impl Registry {
@@ -221,18 +235,26 @@ impl Registry {
 
     /// The method as declared for exactly this receiver kind.
     pub fn declared(&self, receiver: Receiver, name: &str) -> Option<&GroovyMethod> {
-        self.index.get(&receiver).and_then(|names| names.get(name)).map(|&i| &self.methods[i])
+        self.declared[receiver as usize].get(name).map(|&i| &self.methods[i])
     }
 
     /// The method a value of this kind has: its own, then (for a range) a pure list method,
     /// then an `Object` method.
     pub fn lookup(&self, receiver: Receiver, name: &str) -> Option<&GroovyMethod> {
-        self.declared(receiver, name)
+        self.resolved[receiver as usize].get(name).map(|&i| &self.methods[i])
+    }
+
+    /// The position of what [`Registry::lookup`] finds, from the declared tables (how
+    /// `resolved` is built): the receiver's own method, then (for a range) a pure list
+    /// method, then an `Object` method.
+    fn resolve_index(&self, receiver: Receiver, name: &str) -> Option<usize> {
+        let declared = |receiver: Receiver| self.declared[receiver as usize].get(name).copied();
+        declared(receiver)
             .or_else(|| match receiver {
-                Receiver::Range => self.declared(Receiver::List, name).filter(|m| m.pure),
+                Receiver::Range => declared(Receiver::List).filter(|&i| self.methods[i].pure),
                 _ => None,
             })
-            .or_else(|| self.declared(Receiver::Object, name))
+            .or_else(|| declared(Receiver::Object))
     }
 
     /// Every method name a value of this kind has, sorted (for completion and "did you mean").
@@ -273,16 +295,26 @@ struct RawRegistry {
 
 fn load(text: &str) -> Result<Registry, String> {
     let raw: RawRegistry = serde_json::from_str(text).map_err(|e| format!("groovy-methods.json: {e}"))?;
-    let mut index: HashMap<Receiver, HashMap<String, usize>> = HashMap::new();
+    let mut declared: [FxHashMap<String, usize>; 7] = Default::default();
     for (i, method) in raw.methods.iter().enumerate() {
-        if index.entry(method.receiver).or_default().insert(method.name.clone(), i).is_some() {
+        if declared[method.receiver as usize].insert(method.name.clone(), i).is_some() {
             return Err(format!(
                 "groovy-methods.json: `{}.{}` is described twice",
                 method.receiver, method.name
             ));
         }
     }
-    Ok(Registry { methods: raw.methods, index })
+    let mut registry = Registry { methods: raw.methods, declared, resolved: Default::default() };
+    let mut resolved: [FxHashMap<String, usize>; 7] = Default::default();
+    for receiver in RECEIVERS {
+        for method in &registry.methods {
+            if let Some(at) = registry.resolve_index(receiver, &method.name) {
+                resolved[receiver as usize].insert(method.name.clone(), at);
+            }
+        }
+    }
+    registry.resolved = resolved;
+    Ok(registry)
 }
 
 #[cfg(test)]

@@ -118,26 +118,6 @@ pub fn each_expr_of_stmt(stmt: &Stmt, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use replica_grammar::{parse, Mode};
-
-    fn names(source: &str) -> Vec<String> {
-        let stmts = super::super::top_level_statements(&parse(source, Mode::Script).file);
-        let mut names: Vec<String> = names_used_in_closures(&stmts).into_iter().collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn finds_names_used_inside_closures_only() {
-        assert_eq!(names("def a = 1; def b = 2; [1].each { println(a + it) }; b"), ["a", "it", "println"]);
-        assert_eq!(names("def n = 0; if (true) { [1].collect { x -> def f = { -> n }; f() } }"), ["f", "n"]);
-        assert!(names("def a = 1; a + 1").is_empty());
-    }
-}
-
 /// Variables that hold a map literal of constants and are only ever read with `[]`
 /// (`def statusMap = ["To Do": "Open"]` … `statusMap[name]`): the lowering pools such a map
 /// once instead of building it on every run. A name qualifies when it is declared once in
@@ -257,5 +237,46 @@ fn count_uses(expr: &Expr, uses: &mut HashMap<String, (usize, usize)>) {
             let is_target = target_written.is_some_and(|t| std::ptr::eq(t, child));
             pending.push((child, is_target));
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use replica_grammar::{parse, Mode};
+
+    fn names(source: &str) -> Vec<String> {
+        let stmts = super::super::top_level_statements(&parse(source, Mode::Script).file);
+        let mut names: Vec<String> = names_used_in_closures(&stmts).into_iter().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn finds_names_used_inside_closures_only() {
+        assert_eq!(names("def a = 1; def b = 2; [1].each { println(a + it) }; b"), ["a", "it", "println"]);
+        assert_eq!(names("def n = 0; if (true) { [1].collect { x -> def f = { -> n }; f() } }"), ["f", "n"]);
+        assert!(names("def a = 1; a + 1").is_empty());
+    }
+
+    fn constant_maps(source: &str) -> Vec<String> {
+        let stmts = super::super::top_level_statements(&parse(source, Mode::Script).file);
+        let mut names: Vec<String> =
+            read_only_constant_maps(&stmts, &names_used_in_closures(&stmts)).into_iter().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn only_maps_of_constants_that_are_only_read_are_pooled() {
+        assert_eq!(constant_maps("def m = [a: 'x', 2: 3.5]; m['a']; m[2]"), ["m"]);
+        // Changed, passed on, used in a closure, declared twice, or not all constants.
+        assert!(constant_maps("def m = [a: 1]; m['b'] = 2").is_empty());
+        assert!(constant_maps("def m = [a: 1]; m.put('b', 2)").is_empty());
+        assert!(constant_maps("def m = [a: 1]; println(m)").is_empty());
+        assert!(constant_maps("def m = [a: 1]; [1].each { m[it] }").is_empty());
+        assert!(constant_maps("def m = [a: 1]; m['a']++").is_empty());
+        assert!(constant_maps("def m = [a: 1]; if (true) { def m = [b: 2] }; m['a']").is_empty());
+        assert!(constant_maps("def x = 'k'; def m = [a: x]; m['a']").is_empty());
     }
 }

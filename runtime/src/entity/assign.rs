@@ -26,7 +26,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
-use replica_compiler::shapes::Slot;
+use std::sync::{Arc, OnceLock};
+
+use replica_compiler::shapes::{shapes, Shape, ShapeId, Slot};
 use replica_compiler::types::Type;
 
 use super::objects::{self, build, Enum};
@@ -76,6 +78,125 @@ pub fn assign(host: &mut Host, record: &Record, slot: u16, value: Value) -> Resu
             if objects::is_schema_object(&shape.name) { object(host, info, value, &target)? } else { value };
         store(record, slot, value);
         Ok(())
+    }
+}
+
+/// Stores `value` in `slot` when [`assign`] would store it unchanged (a field copied over as
+/// it is: a string into a String field, a status record into `replica.status`, …), without
+/// looking anything up by name. Gives the value back when [`assign`] must convert or refuse it.
+pub fn assign_plain(record: &Record, slot: u16, value: Value) -> Option<Value> {
+    let id = usize::from(record.shape.id);
+    let known = shapes().all.get(id).is_some_and(|shape| Arc::ptr_eq(shape, &record.shape));
+    let takes = match plain_table().get(id).and_then(|slots| slots.get(usize::from(slot))) {
+        Some(&takes) if known => takes,
+        _ => return Some(value),
+    };
+    if takes.accepts(&value) {
+        store(record, slot, value);
+        None
+    } else {
+        Some(value)
+    }
+}
+
+/// What a slot of a built-in shape stores as given (see [`assign_plain`]); anything else goes
+/// through [`assign`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Takes {
+    /// Always through `assign` (read-only, or converted whatever the value).
+    Slow,
+    Any,
+    /// The kinds below take null too.
+    Str,
+    Int,
+    Number,
+    Bool,
+    Date,
+    List,
+    Map,
+    Record(ShapeId),
+    /// A list, not null (null becomes an empty list).
+    ListOnly,
+    /// A map, not null.
+    MapOnly,
+}
+
+impl Takes {
+    fn accepts(self, value: &Value) -> bool {
+        match (self, value) {
+            (Takes::Slow, _) => false,
+            (Takes::Any, _) => true,
+            (Takes::ListOnly, Value::List(_)) | (Takes::MapOnly, Value::Map(_)) => true,
+            (Takes::ListOnly | Takes::MapOnly, _) => false,
+            (_, Value::Null) => true,
+            (Takes::Str, Value::Str(_))
+            | (Takes::Int, Value::Int(_))
+            | (Takes::Number, Value::Int(_) | Value::Decimal(_))
+            | (Takes::Bool, Value::Bool(_))
+            | (Takes::Date, Value::Date(_))
+            | (Takes::List, Value::List(_))
+            | (Takes::Map, Value::Map(_)) => true,
+            (Takes::Record(id), Value::Record(record)) => record.shape.id == id,
+            _ => false,
+        }
+    }
+
+    /// What `convert` keeps as it is for a slot of type `ty`.
+    fn of_type(ty: &Type) -> Takes {
+        match ty.non_null() {
+            Type::Int => Takes::Int,
+            Type::Decimal => Takes::Number,
+            Type::String => Takes::Str,
+            Type::Bool => Takes::Bool,
+            Type::Date | Type::DateTime => Takes::Date,
+            Type::List(_) => Takes::List,
+            Type::Map(_, _) => Takes::Map,
+            _ => Takes::Any,
+        }
+    }
+}
+
+/// [`Takes`] of every slot of every built-in shape, by shape id; mirrors [`assign`].
+fn plain_table() -> &'static [Vec<Takes>] {
+    static TABLE: OnceLock<Vec<Vec<Takes>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        shapes().all.iter().map(|shape| shape.slots.iter().map(|slot| takes(shape, slot)).collect()).collect()
+    })
+}
+
+fn takes(shape: &Shape, slot: &Slot) -> Takes {
+    let record_of = |name: &str| shapes().object(name).map_or(Takes::Slow, |s| Takes::Record(s.id));
+    if slot.read_only {
+        return Takes::Slow;
+    }
+    if shape.name.starts_with("Ticket(") {
+        match slot.name.as_str() {
+            "status" | "priority" | "labels" | "tags" | "reporter" | "assignee" | "requester_id"
+            | "responder_id" | "customFields" | "custom_fields" | "comments" | "attachments" => Takes::Slow,
+            _ => Takes::of_type(&slot.ty),
+        }
+    } else if shape.name == "Entry" {
+        Takes::Slow
+    } else if shape.name == "Replica" {
+        match slot.name.as_str() {
+            "status" => record_of("Status"),
+            "priority" => record_of("Priority"),
+            "labels" => Takes::Slow,
+            "reporter" | "assignee" => record_of("User"),
+            "comments" | "attachments" => Takes::ListOnly,
+            "customFields" | "customKeys" => Takes::MapOnly,
+            _ => Takes::of_type(&slot.ty),
+        }
+    } else if objects::is_schema_object(&shape.name) {
+        match slot.ty.non_null() {
+            Type::String => Takes::Str,
+            Type::Bool => Takes::Bool,
+            Type::Date | Type::DateTime => Takes::Date,
+            Type::Object(name) if name == "User" => record_of("User"),
+            _ => Takes::Any,
+        }
+    } else {
+        Takes::Any
     }
 }
 

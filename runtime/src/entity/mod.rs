@@ -13,11 +13,12 @@ mod decode;
 pub mod objects;
 
 use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
-use replica_compiler::shapes::shapes;
+use replica_compiler::shapes::{shapes, Shape};
 
-pub use self::assign::assign;
+pub use self::assign::{assign, assign_plain};
 pub use self::changes::{changes, Changes, NewAttachment, NewNote, NoteUpdate};
 pub use self::decode::decode;
 pub use crate::json::DecodeError;
@@ -38,9 +39,31 @@ pub fn new_ticket(host: &Host) -> Value {
 /// An empty replica for an outgoing run: its lists and maps are empty (so
 /// `replica.customKeys.x = …` and `replica.comments += …` work), the rest null.
 pub fn new_replica() -> Value {
-    let replica = Record::empty(shapes().replica());
-    crate::json::fill_empty_collections(&replica);
-    Value::Record(replica)
+    /// The replica's shape and the slots that start as an empty list or map.
+    struct Template {
+        shape: &'static Arc<Shape>,
+        lists: Vec<usize>,
+        maps: Vec<usize>,
+    }
+    static TEMPLATE: OnceLock<Template> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let shape = shapes().replica();
+        let slots = |names: &[&str]| names.iter().filter_map(|n| shape.slot(n)).map(usize::from).collect();
+        Template {
+            shape,
+            lists: slots(&["labels", "comments", "attachments"]),
+            maps: slots(&["customFields", "customKeys"]),
+        }
+    });
+    // Fresh lists and maps for every run.
+    let mut slots = vec![Value::Null; template.shape.len()];
+    for &at in &template.lists {
+        slots[at] = Value::list(Vec::new());
+    }
+    for &at in &template.maps {
+        slots[at] = Value::map(IndexMap::new());
+    }
+    Value::record(template.shape, slots)
 }
 
 /// A deep copy of a value: lists, maps and records are copied all the way down, so the copy
@@ -60,9 +83,16 @@ fn copy(value: &Value, depth: usize) -> Value {
             Err(_) => value.clone(),
         },
         Value::Map(entries) => match entries.try_borrow() {
-            Ok(entries) => Value::map(
-                entries.iter().map(|(k, v)| (k.clone(), copy(v, depth + 1))).collect::<IndexMap<_, _>>(),
-            ),
+            Ok(entries) => {
+                // Cloning the map keeps its hashes (no key is hashed again).
+                let mut copied = entries.clone();
+                for value in copied.values_mut() {
+                    if matches!(value, Value::List(_) | Value::Map(_) | Value::Record(_)) {
+                        *value = copy(value, depth + 1);
+                    }
+                }
+                Value::map(copied)
+            }
             Err(_) => value.clone(),
         },
         Value::Record(record) => match record.slots.try_borrow() {

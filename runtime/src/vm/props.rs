@@ -142,6 +142,7 @@ impl<'a> Vm<'a> {
         if usize::from(slot) >= record.shape.len() {
             return Err(super::exec::malformed("no such slot"));
         }
+        let Some(value) = entity::assign_plain(record, slot, value) else { return Ok(()) };
         let host = self.host()?;
         entity::assign(host, record, slot, value)
     }
