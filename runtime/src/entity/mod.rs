@@ -43,7 +43,8 @@ pub fn new_replica() -> Value {
     struct Template {
         shape: &'static Arc<Shape>,
         lists: Vec<usize>,
-        maps: Vec<usize>,
+        /// Slot and the capacity to start with (`customKeys` is usually filled by the script).
+        maps: Vec<(usize, usize)>,
     }
     static TEMPLATE: OnceLock<Template> = OnceLock::new();
     let template = TEMPLATE.get_or_init(|| {
@@ -52,7 +53,10 @@ pub fn new_replica() -> Value {
         Template {
             shape,
             lists: slots(&["labels", "comments", "attachments"]),
-            maps: slots(&["customFields", "customKeys"]),
+            maps: [("customFields", 0), ("customKeys", 16)]
+                .iter()
+                .filter_map(|&(n, capacity)| Some((usize::from(shape.slot(n)?), capacity)))
+                .collect(),
         }
     });
     // Fresh lists and maps for every run.
@@ -60,8 +64,8 @@ pub fn new_replica() -> Value {
     for &at in &template.lists {
         slots[at] = Value::list(Vec::new());
     }
-    for &at in &template.maps {
-        slots[at] = Value::map(IndexMap::new());
+    for &(at, capacity) in &template.maps {
+        slots[at] = Value::map(IndexMap::with_capacity(capacity));
     }
     Value::record(template.shape, slots)
 }
