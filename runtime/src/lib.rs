@@ -1,7 +1,8 @@
 //! replica-runtime: values with Groovy's meaning, their operators and the Groovy methods
 //! scripts call; the bytecode VM; the helpers; the ticket model (decoding platform JSON
-//! into typed records and planning the REST update back).
+//! into typed records and planning the REST update back); the platforms' REST clients.
 
+pub mod connector;
 pub mod display;
 pub mod engine;
 pub mod entity;
@@ -9,6 +10,7 @@ pub mod helpers;
 pub mod host;
 pub mod json;
 pub mod ops;
+pub mod platform;
 pub mod program;
 pub mod stdlib;
 pub mod value;
