@@ -50,6 +50,8 @@ enum Command {
     Compile(cli::compile::CompileArgs),
     /// Print the bytecode of a compiled file (or of rules), interleaved with the source.
     Disasm(cli::compile::DisasmArgs),
+    /// Read an instance's custom fields, statuses and types into a schema lock.
+    Schema(cli::schema::SchemaArgs),
 }
 
 /// What a command found: decides the exit status.
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cli::run::run_eval(args, &out),
         Command::Compile(args) => cli::compile::run_compile(args, &out),
         Command::Disasm(args) => cli::compile::run_disasm(args, &out),
+        Command::Schema(args) => cli::schema::run(args, &out),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),
