@@ -1,6 +1,6 @@
 //! replica-runtime: values with Groovy's meaning, their operators and the Groovy methods
 //! scripts call; the bytecode VM; the helpers; the ticket model (decoding platform JSON
-//! into typed records and planning the REST update back); the platforms' REST clients.
+//! into typed records and planning the REST update back); the platforms' REST clients; the sync engine.
 
 pub mod connector;
 pub mod display;
@@ -13,6 +13,7 @@ pub mod ops;
 pub mod platform;
 pub mod program;
 pub mod stdlib;
+pub mod sync;
 pub mod value;
 pub mod vm;
 

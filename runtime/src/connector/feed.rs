@@ -166,6 +166,12 @@ impl ChangeFeed {
 
     /// The cursor for the next poll (call after `next_page` returned `None`).
     pub fn cursor(&self) -> Cursor {
+        self.cursor_with_retries(&[])
+    }
+
+    /// The cursor for the next poll when some delivered ticket versions could not be
+    /// handled yet: the next poll starts early enough to deliver them again.
+    pub fn cursor_with_retries(&self, failed: &[(i64, DateTime<Utc>)]) -> Cursor {
         let from_clock = self.scan_started.map(|at| at - OVERLAP).or(self.latest);
         let since = match (from_clock, self.shifted_from) {
             (Some(clock), Some(shift)) => Some(clock.min(shift)),
@@ -173,9 +179,11 @@ impl ChangeFeed {
         }
         // Never move back before where this poll began.
         .max(self.start.since);
+        let since = failed.iter().map(|(_, at)| *at).min().map_or(since, |at| since.min(Some(at)));
         let seen = match since {
             Some(since) => {
-                let mut seen: Vec<_> = self.seen.iter().copied().filter(|(_, at)| *at >= since).collect();
+                let mut seen: Vec<_> =
+                    self.seen.iter().copied().filter(|key| key.1 >= since && !failed.contains(key)).collect();
                 seen.sort();
                 seen
             }
