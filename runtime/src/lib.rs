@@ -10,6 +10,7 @@ pub mod host;
 pub mod json;
 pub mod ops;
 pub mod program;
+pub mod sim;
 pub mod stdlib;
 pub mod value;
 pub mod vm;

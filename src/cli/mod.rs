@@ -6,6 +6,7 @@ pub mod compile;
 pub mod explain;
 pub mod parse;
 pub mod run;
+pub mod sim;
 
 use std::path::Path;
 
