@@ -109,9 +109,11 @@ impl FromStr for FaultSpec {
                         FaultSpecError(format!("`seed` must be a whole number, not `{value}`"))
                     })?
                 }
-                other => return Err(FaultSpecError(format!(
+                other => {
+                    return Err(FaultSpecError(format!(
                     "unknown key `{other}` (known: latency, error_rate, reset_rate, drop_after_commit, seed)"
-                ))),
+                )))
+                }
             }
         }
         Ok(spec)
