@@ -87,6 +87,8 @@ async fn serve(config: SimConfig, addr: SocketAddr, out: &Output) -> anyhow::Res
     let handle = SimHandle::start(config, addr)
         .await
         .with_context(|| format!("cannot start the simulator on {addr}"))?;
+    // Listen for Ctrl-C before saying we are up, so that an early one is not lost.
+    let stop = stop_signal()?;
     let base = handle.base_url();
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{} API v2 simulator listening on {base}", platform.display_name());
@@ -95,7 +97,7 @@ async fn serve(config: SimConfig, addr: SocketAddr, out: &Output) -> anyhow::Res
     let _ = writeln!(stdout, "control API: {base}/_sim (state, save, faults, clock, stats); Ctrl-C stops");
     let _ = stdout.flush();
     drop(stdout);
-    tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+    stop.await;
     if save.is_some() {
         let path = handle.save().context("cannot save the state on exit")?;
         out.info(&format!("state saved to {}", path.display()));
@@ -103,4 +105,26 @@ async fn serve(config: SimConfig, addr: SocketAddr, out: &Output) -> anyhow::Res
     }
     handle.shutdown().await;
     Ok(Outcome::Clean)
+}
+
+/// Resolves on Ctrl-C (SIGINT), or SIGTERM on Unix. The handlers are installed before this
+/// returns.
+#[cfg(unix)]
+fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
