@@ -52,6 +52,8 @@ enum Command {
     Disasm(cli::compile::DisasmArgs),
     /// Read an instance's custom fields, statuses and types into a schema lock.
     Schema(cli::schema::SchemaArgs),
+    /// Serve a simulated Freshdesk or Freshservice API v2 (for tests, demos and trying rules).
+    Sim(cli::sim::SimArgs),
 }
 
 /// What a command found: decides the exit status.
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cli::compile::run_compile(args, &out),
         Command::Disasm(args) => cli::compile::run_disasm(args, &out),
         Command::Schema(args) => cli::schema::run(args, &out),
+        Command::Sim(args) => cli::sim::run(args, &out),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

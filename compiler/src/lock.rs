@@ -138,6 +138,13 @@ impl SchemaLock {
     pub fn from_json(text: &str) -> Result<SchemaLock, LockError> {
         let lock: SchemaLock = serde_json::from_str(text)
             .map_err(|e| LockError { path: None, message: format!("not a valid schema lock: {e}") })?;
+        lock.validate()?;
+        Ok(lock)
+    }
+
+    /// Checks what serde cannot: the version, the platform and the custom field types.
+    pub fn validate(&self) -> Result<(), LockError> {
+        let lock = self;
         if lock.version != 1 {
             return Err(LockError {
                 path: None,
@@ -165,7 +172,7 @@ impl SchemaLock {
                 });
             }
         }
-        Ok(lock)
+        Ok(())
     }
 
     /// Reads a lock file.

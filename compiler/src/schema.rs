@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::lock::SchemaLock;
-use crate::query::{FieldKind, SearchField};
+use crate::query::{FieldKind, QueryFields, SearchField};
 use crate::types::Type;
 
 /// One field of a ticket, object or replica.
@@ -136,11 +136,67 @@ impl Platform {
         self.ticket.iter().find(|f| f.name == name)
     }
 
+    /// What a trigger query (or the platform's search) may name on this platform: the
+    /// built-in search fields with the status codes of this instance, and the custom fields
+    /// of a schema lock. [`SearchFacts::fields`] hands them to [`crate::query::compile`].
+    pub fn search_facts(&self) -> SearchFacts<'_> {
+        let custom = self.custom_fields.as_ref().map(|fields| {
+            fields
+                .iter()
+                .map(|f| SearchField {
+                    name: f.name.clone(),
+                    kind: f.kind.clone(),
+                    codes: None,
+                    ticket_attribute: format!("custom_fields.{}", f.name),
+                })
+                .collect()
+        });
+        // The status codes a query may use include the custom statuses of a schema lock.
+        let search = self
+            .search
+            .iter()
+            .map(|field| {
+                let mut field = field.clone();
+                if field.ticket_attribute == "status" && field.codes.is_some() {
+                    field.codes = Some(self.statuses.clone());
+                }
+                field
+            })
+            .collect();
+        SearchFacts {
+            platform: self,
+            search,
+            unsearchable: self.unsearchable.iter().map(String::as_str).collect(),
+            custom,
+        }
+    }
+
     /// The platform with a schema lock's instance facts applied.
     pub fn with_lock(&self, lock: &SchemaLock) -> Platform {
         let mut platform = self.clone();
         lock.apply(&mut platform);
         platform
+    }
+}
+
+/// The search fields of one platform, owned so that [`QueryFields`] can borrow them.
+#[derive(Clone, Debug)]
+pub struct SearchFacts<'p> {
+    platform: &'p Platform,
+    search: Vec<SearchField>,
+    unsearchable: Vec<&'p str>,
+    custom: Option<Vec<SearchField>>,
+}
+
+impl SearchFacts<'_> {
+    pub fn fields(&self) -> QueryFields<'_> {
+        QueryFields {
+            platform_name: &self.platform.display_name,
+            fields: &self.search,
+            unsearchable: &self.unsearchable,
+            custom_fields: self.custom.as_deref(),
+            custom_prefix: self.platform.custom_prefix.as_deref(),
+        }
     }
 }
 

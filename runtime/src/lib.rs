@@ -12,6 +12,7 @@ pub mod json;
 pub mod ops;
 pub mod platform;
 pub mod program;
+pub mod sim;
 pub mod stdlib;
 pub mod sync;
 pub mod value;

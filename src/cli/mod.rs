@@ -7,6 +7,7 @@ pub mod explain;
 pub mod parse;
 pub mod run;
 pub mod schema;
+pub mod sim;
 
 use std::path::Path;
 

@@ -21,7 +21,7 @@ use replica_grammar::{Diagnostic, Span};
 
 use crate::codes;
 use crate::lock::SchemaLock;
-use crate::query::{self, QueryFields, SearchField};
+use crate::query;
 use crate::schema::{schema, Platform, Schema};
 use crate::suggest;
 use crate::types::Type;
@@ -429,37 +429,8 @@ impl<'a> Checker<'a> {
             return;
         }
         let Some(platform) = &self.platform else { return };
-        let custom: Option<Vec<SearchField>> = platform.custom_fields.as_ref().map(|fields| {
-            fields
-                .iter()
-                .map(|f| SearchField {
-                    name: f.name.clone(),
-                    kind: f.kind.clone(),
-                    codes: None,
-                    ticket_attribute: format!("custom_fields.{}", f.name),
-                })
-                .collect()
-        });
-        let unsearchable: Vec<&str> = platform.unsearchable.iter().map(String::as_str).collect();
-        // The status codes a query may use include the custom statuses of a schema lock.
-        let search: Vec<SearchField> = platform
-            .search
-            .iter()
-            .map(|field| {
-                let mut field = field.clone();
-                if field.ticket_attribute == "status" && field.codes.is_some() {
-                    field.codes = Some(platform.statuses.clone());
-                }
-                field
-            })
-            .collect();
-        let fields = QueryFields {
-            platform_name: &platform.display_name,
-            fields: &search,
-            unsearchable: &unsearchable,
-            custom_fields: custom.as_deref(),
-            custom_prefix: platform.custom_prefix.as_deref(),
-        };
+        let facts = platform.search_facts();
+        let fields = facts.fields();
         let (_, diagnostics) = query::compile(text, span.start, &fields);
         self.diagnostics.extend(diagnostics);
     }

@@ -218,10 +218,7 @@ impl Client {
         if !(1..=100).contains(&config.per_page) {
             return Err(ApiError::Config(format!("per_page must be 1..100, not {}", config.per_page)));
         }
-        // reqwest is built without a default TLS provider; rustls's `ring` is the one
-        // installed (once per process; a second install is a no-op error).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let http = http_client_builder()
             .user_agent(concat!("replica/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
             .build()
@@ -485,6 +482,14 @@ impl Client {
         }
         Ok(None)
     }
+}
+
+/// A reqwest client builder with Replica's TLS set up. reqwest is built without a default
+/// TLS provider; rustls with `ring` is installed for the process on first use (a second
+/// install is a harmless no-op). Every HTTP client of Replica starts here.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -92,11 +92,13 @@ impl<'de> Deserialize<'de> for StartFrom {
         match text.as_str() {
             "now" => Ok(StartFrom::Now),
             "beginning" => Ok(StartFrom::Beginning),
-            other => DateTime::parse_from_rfc3339(other).map(|at| StartFrom::At(at.with_timezone(&Utc))).map_err(|_| {
-                serde::de::Error::custom(format!(
+            other => DateTime::parse_from_rfc3339(other)
+                .map(|at| StartFrom::At(at.with_timezone(&Utc)))
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
                     "`{other}` is not `now`, `beginning` or an RFC 3339 time such as `2026-01-31T00:00:00Z`"
                 ))
-            }),
+                }),
         }
     }
 }
@@ -147,7 +149,8 @@ impl Config {
     /// relative paths.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let error = |message: String| ConfigError { path: path.to_path_buf(), message };
-        let file: ConfigFile = toml::from_str(text).map_err(|e| error(e.to_string().trim_end().to_string()))?;
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|e| error(e.to_string().trim_end().to_string()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut nodes = file.nodes;
         if nodes.is_empty() {
@@ -163,13 +166,23 @@ impl Config {
                 return Err(error(format!("two nodes are named `{}`; node names must differ", node.name)));
             }
             if node.api_key_env.is_some() && node.api_key_file.is_some() {
-                return Err(error(format!("{}: give `api_key_env` or `api_key_file`, not both", at("api_key_env"))));
+                return Err(error(format!(
+                    "{}: give `api_key_env` or `api_key_file`, not both",
+                    at("api_key_env")
+                )));
             }
             if node.api_key_env.is_none() && node.api_key_file.is_none() {
-                return Err(error(format!("{}: missing; say where the API key is (or use `api_key_file`)", at("api_key_env"))));
+                return Err(error(format!(
+                    "{}: missing; say where the API key is (or use `api_key_file`)",
+                    at("api_key_env")
+                )));
             }
             if node.poll_interval < Duration::from_millis(100) {
-                return Err(error(format!("{}: {:?} is too short; use at least 100ms", at("poll_interval"), node.poll_interval)));
+                return Err(error(format!(
+                    "{}: {:?} is too short; use at least 100ms",
+                    at("poll_interval"),
+                    node.poll_interval
+                )));
             }
             if let Some(file) = &mut node.api_key_file {
                 *file = base.join(&*file);
@@ -178,7 +191,10 @@ impl Config {
             let mut connections = HashSet::new();
             for connection in &mut node.connections {
                 if !connections.insert(connection.name.clone()) {
-                    return Err(error(format!("node `{}` has two connections named `{}`", node.name, connection.name)));
+                    return Err(error(format!(
+                        "node `{}` has two connections named `{}`",
+                        node.name, connection.name
+                    )));
                 }
                 connection.rules = base.join(&connection.rules);
             }
@@ -277,12 +293,19 @@ peer = "acme"
         assert!(bad_duration.message.contains("poll_interval"), "{bad_duration}");
 
         let bad_start = parse(&TWO_NODES.replace("\"beginning\"", "\"yesterday\"")).unwrap_err();
-        assert!(bad_start.message.contains("`yesterday` is not `now`, `beginning` or an RFC 3339 time"), "{bad_start}");
+        assert!(
+            bad_start.message.contains("`yesterday` is not `now`, `beginning` or an RFC 3339 time"),
+            "{bad_start}"
+        );
 
         let no_peer = parse(&TWO_NODES.replace("peer = \"globex\"", "peer = \"initech\"")).unwrap_err();
         assert!(no_peer.message.contains("key `peer`: there is no node `initech`"), "{no_peer}");
 
-        let one_sided = parse(&TWO_NODES.replace("name = \"acme-globex\"\nrules = \"globex.sync\"", "name = \"other\"\nrules = \"globex.sync\"")).unwrap_err();
+        let one_sided = parse(&TWO_NODES.replace(
+            "name = \"acme-globex\"\nrules = \"globex.sync\"",
+            "name = \"other\"\nrules = \"globex.sync\"",
+        ))
+        .unwrap_err();
         assert!(one_sided.message.contains("needs a connection `acme-globex`"), "{one_sided}");
 
         let no_key = parse(&TWO_NODES.replace("api_key_env = \"ACME_KEY\"\n", "")).unwrap_err();

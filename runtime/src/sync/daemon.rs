@@ -43,9 +43,16 @@ impl std::error::Error for StartError {}
 impl Daemon {
     /// Starts every node of the configuration; returns when all are running, or the first
     /// that could not start (the others are stopped again).
-    pub fn start(config: &Config, events: EventSink, tuning: Option<ClientTuning>) -> Result<Daemon, StartError> {
-        let wakes: HashMap<String, (PathBuf, Arc<Notify>)> =
-            config.nodes.iter().map(|n| (n.name.clone(), (n.state.clone(), Arc::new(Notify::new())))).collect();
+    pub fn start(
+        config: &Config,
+        events: EventSink,
+        tuning: Option<ClientTuning>,
+    ) -> Result<Daemon, StartError> {
+        let wakes: HashMap<String, (PathBuf, Arc<Notify>)> = config
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), (n.state.clone(), Arc::new(Notify::new()))))
+            .collect();
         let (shutdown, _) = watch::channel(false);
         let (ready_tx, ready_rx) = mpsc::channel::<Result<String, StartError>>();
         let mut threads = Vec::new();
@@ -60,7 +67,10 @@ impl Daemon {
             let thread = std::thread::Builder::new()
                 .name(format!("node-{name}"))
                 .spawn(move || run_node(node, wakes, events, tuning, ready, shutdown))
-                .map_err(|e| StartError { node: name.clone(), message: format!("cannot start its thread: {e}") })?;
+                .map_err(|e| StartError {
+                    node: name.clone(),
+                    message: format!("cannot start its thread: {e}"),
+                })?;
             threads.push((name, thread));
         }
         drop(ready_tx);
@@ -74,7 +84,10 @@ impl Daemon {
                 }
                 Err(_) => {
                     daemon.stop();
-                    return Err(StartError { node: "?".into(), message: "a node thread ended while starting".into() });
+                    return Err(StartError {
+                        node: "?".into(),
+                        message: "a node thread ended while starting".into(),
+                    });
                 }
             }
         }
@@ -138,8 +151,9 @@ fn build(
     let mut links = Vec::new();
     for connection in &config.connections {
         let rules = ConnectionRules::load(&connection.rules, config.platform).map_err(|e| e.to_string())?;
-        let (state, wake) =
-            wakes.get(&connection.peer).ok_or_else(|| format!("the peer `{}` is not running here", connection.peer))?;
+        let (state, wake) = wakes
+            .get(&connection.peer)
+            .ok_or_else(|| format!("the peer `{}` is not running here", connection.peer))?;
         let peer = Peer::InProcess(InProcessPeer::new(connection.peer.clone(), state.clone(), wake.clone()));
         links.push(Link::new(&connection.name, peer, rules));
     }

@@ -52,7 +52,8 @@ impl EventSink {
         tracing::info!(node, connection, event = ?kind, "sync");
         if let Some(sender) = &self.sender {
             // A receiver that went away just stops listening.
-            let _ = sender.send(Event { at: Utc::now(), node: node.into(), connection: connection.into(), kind });
+            let _ =
+                sender.send(Event { at: Utc::now(), node: node.into(), connection: connection.into(), kind });
         }
     }
 }

@@ -56,7 +56,13 @@ impl Link {
 
     /// The marker on a ticket, if this node created it for the peer.
     fn marker_on(&self, ticket: &Value) -> Option<String> {
-        ticket.get("tags")?.as_array()?.iter().filter_map(Value::as_str).find(|t| t.starts_with(&self.marker_prefix)).map(str::to_string)
+        ticket
+            .get("tags")?
+            .as_array()?
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| t.starts_with(&self.marker_prefix))
+            .map(str::to_string)
     }
 }
 
@@ -123,7 +129,16 @@ impl Node {
         events: EventSink,
         wake: Arc<Notify>,
     ) -> Node {
-        Node { name: config.name.clone(), config, client, store, links, directory: RefCell::default(), events, wake }
+        Node {
+            name: config.name.clone(),
+            config,
+            client,
+            store,
+            links,
+            directory: RefCell::default(),
+            events,
+            wake,
+        }
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -202,10 +217,13 @@ impl Node {
             };
             delivered += page.len();
             futures::stream::iter(page)
-                .for_each_concurrent(CONCURRENCY, |ticket| async {
+                .for_each_concurrent(CONCURRENCY, |ticket| {
+                    let failed = &failed;
+                    async move {
                     if let Err(e) = self.outgoing(&ticket).await {
                         tracing::warn!(node = %self.name, ticket = ticket.id, error = %e, "outgoing failed for now; retried at the next poll");
                         failed.borrow_mut().push((ticket.id, ticket.updated_at));
+                    }
                     }
                 })
                 .await;
@@ -269,9 +287,11 @@ impl Node {
     /// Decodes the ticket and runs the outgoing script; the replica as JSON, or the failure
     /// (one line, rendered).
     fn run_outgoing(&self, link: &Link, mut host: Host, ticket: &Value) -> Result<Value, (String, String)> {
-        let entity = entity::decode(&host, ticket)
-            .map_err(|e| (format!("the ticket does not decode: {e}"), format!("error: the ticket does not decode: {e}\n")))?;
-        let replica = link.rules.rules.outgoing(&entity, &mut host).map_err(|e| self.script_failure(link, &e))?;
+        let entity = entity::decode(&host, ticket).map_err(|e| {
+            (format!("the ticket does not decode: {e}"), format!("error: the ticket does not decode: {e}\n"))
+        })?;
+        let replica =
+            link.rules.rules.outgoing(&entity, &mut host).map_err(|e| self.script_failure(link, &e))?;
         Ok(json::replica_to_json(&replica))
     }
 
@@ -284,7 +304,8 @@ impl Node {
     /// ticket when a create intent is open for it (its answer was lost); otherwise nothing
     /// is sent for it (sending could create a second twin on the other side).
     fn adopt_marked(&self, link: &Link, local: i64, marker: &str) -> Result<Option<i64>, StepError> {
-        let Some(remote) = marker.strip_prefix(&link.marker_prefix).and_then(|r| r.parse::<i64>().ok()) else {
+        let Some(remote) = marker.strip_prefix(&link.marker_prefix).and_then(|r| r.parse::<i64>().ok())
+        else {
             return Ok(None);
         };
         if let Some(known) = self.store.local_twin(&link.name, remote)? {
@@ -317,9 +338,22 @@ impl Node {
         Ok(host)
     }
 
-    fn park(&self, link: &Link, direction: Direction, ticket: i64, summary: String, rendered: String) -> Result<(), StoreError> {
+    fn park(
+        &self,
+        link: &Link,
+        direction: Direction,
+        ticket: i64,
+        summary: String,
+        rendered: String,
+    ) -> Result<(), StoreError> {
         tracing::warn!(node = %self.name, connection = %link.name, ticket, %summary, "item parked");
-        self.store.park(&NewFailure { connection: link.name.clone(), direction, ticket, summary: summary.clone(), rendered })?;
+        self.store.park(&NewFailure {
+            connection: link.name.clone(),
+            direction,
+            ticket,
+            summary: summary.clone(),
+            rendered,
+        })?;
         self.emit(link, EventKind::Parked { direction: direction.as_str().into(), ticket, summary });
         Ok(())
     }
@@ -395,7 +429,9 @@ impl Node {
         }
         let blocked = RefCell::new(false);
         futures::stream::iter(groups)
-            .for_each_concurrent(CONCURRENCY, |group| async {
+            .for_each_concurrent(CONCURRENCY, |group| {
+                let blocked = &blocked;
+                async move {
                 for item in group {
                     match self.apply(&item).await {
                         Ok(Outcome::Done) => {}
@@ -409,6 +445,7 @@ impl Node {
                             break;
                         }
                     }
+                }
                 }
             })
             .await;
@@ -467,7 +504,9 @@ impl Node {
             Some(id) => match self.client.ticket(id).await {
                 Ok(ticket) => Some(ticket),
                 Err(ApiError::NotFound { .. }) => {
-                    let summary = format!("the twin of the peer's ticket {remote}, local ticket {id}, no longer exists");
+                    let summary = format!(
+                        "the twin of the peer's ticket {remote}, local ticket {id}, no longer exists"
+                    );
                     let rendered = format!(
                         "error: {summary}\n  = help: restore ticket {id}, or retry to leave it be (the twin link stays)\n"
                     );
@@ -485,7 +524,13 @@ impl Node {
                 Ok(entity) => Some(entity),
                 Err(e) => {
                     let summary = format!("local ticket {} does not decode: {e}", ticket.id);
-                    self.park(link, Direction::Incoming, remote, summary.clone(), format!("error: {summary}\n"))?;
+                    self.park(
+                        link,
+                        Direction::Incoming,
+                        remote,
+                        summary.clone(),
+                        format!("error: {summary}\n"),
+                    )?;
                     return Ok(Outcome::Blocked);
                 }
             },
@@ -517,7 +562,9 @@ impl Node {
             None => match self.create(link, remote, changes.update.clone()).await {
                 Ok(Some(local)) => local,
                 Ok(None) => return Ok(Outcome::Blocked),
-                Err(StepError::Api(error)) if !error.is_temporary() => return self.refused(link, remote, error, "create", 0),
+                Err(StepError::Api(error)) if !error.is_temporary() => {
+                    return self.refused(link, remote, error, "create", 0)
+                }
                 Err(e) => return Err(e),
             },
         };
@@ -534,7 +581,11 @@ impl Node {
             if twins.contains(remote_comment) {
                 continue;
             }
-            let intent = Intent::AddNote { local_ticket: local, remote_comment: remote_comment.clone(), body: note.body.clone() };
+            let intent = Intent::AddNote {
+                local_ticket: local,
+                remote_comment: remote_comment.clone(),
+                body: note.body.clone(),
+            };
             let id = self.store.begin(&link.name, remote, &intent)?;
             match self.client.add_note(local, &new).await {
                 Ok(conversation) => {
@@ -542,7 +593,13 @@ impl Node {
                     self.emit(link, EventKind::NoteAdded { ticket: local, note: conversation.id });
                 }
                 Err(ApiError::OutcomeUnknown { .. }) => {
-                    let open = OpenIntent { id, connection: link.name.clone(), remote, intent, started_at: Utc::now() };
+                    let open = OpenIntent {
+                        id,
+                        connection: link.name.clone(),
+                        remote,
+                        intent,
+                        started_at: Utc::now(),
+                    };
                     if self.reconcile(link, &open).await?.is_none() {
                         // Not there: it was not added; the next round adds it.
                         return Ok(Outcome::Blocked);
@@ -571,13 +628,21 @@ impl Node {
 
     /// A platform error while applying: temporary ones leave the item for later; the others
     /// park it with the platform's field errors.
-    fn refused(&self, link: &Link, remote: i64, error: ApiError, what: &str, local: i64) -> Result<Outcome, StepError> {
+    fn refused(
+        &self,
+        link: &Link,
+        remote: i64,
+        error: ApiError,
+        what: &str,
+        local: i64,
+    ) -> Result<Outcome, StepError> {
         if error.is_temporary() || matches!(error, ApiError::Auth { .. }) {
             return Err(error.into());
         }
         let target = if local == 0 { "the new ticket".to_string() } else { format!("ticket {local}") };
         let summary = format!("the {what} of {target} failed: {error}");
-        let mut rendered = format!("error: the {what} of {target} (from the peer's ticket {remote}) failed\n  = {error}\n");
+        let mut rendered =
+            format!("error: the {what} of {target} (from the peer's ticket {remote}) failed\n  = {error}\n");
         for field in error.field_errors() {
             rendered.push_str(&format!(
                 "  = field `{}`: {} ({})\n",
@@ -593,13 +658,19 @@ impl Node {
 
     /// Creates the twin of the peer's ticket `remote` (first sync). `Ok(None)`: the answer
     /// was lost and the ticket was not found; the item is tried again later.
-    async fn create(&self, link: &Link, remote: i64, mut body: Map<String, Value>) -> Result<Option<i64>, StepError> {
+    async fn create(
+        &self,
+        link: &Link,
+        remote: i64,
+        mut body: Map<String, Value>,
+    ) -> Result<Option<i64>, StepError> {
         let marker = link.marker(remote);
         let tags = body.entry("tags").or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(tags) = tags {
             tags.push(Value::String(marker.clone()));
         }
-        let has_requester = ["requester_id", "email", "phone", "unique_external_id"].iter().any(|k| body.contains_key(*k));
+        let has_requester =
+            ["requester_id", "email", "phone", "unique_external_id"].iter().any(|k| body.contains_key(*k));
         if !has_requester {
             if let Some(email) = &self.config.requester_email {
                 body.insert("email".into(), Value::String(email.clone()));
@@ -614,7 +685,8 @@ impl Node {
                 Ok(Some(ticket.id))
             }
             Err(ApiError::OutcomeUnknown { .. }) => {
-                let open = OpenIntent { id, connection: link.name.clone(), remote, intent, started_at: Utc::now() };
+                let open =
+                    OpenIntent { id, connection: link.name.clone(), remote, intent, started_at: Utc::now() };
                 self.reconcile(link, &open).await
             }
             Err(error) => {
@@ -632,7 +704,9 @@ impl Node {
                 let since = open.started_at - TimeDelta::minutes(5);
                 let mut feed = self.client.changes(&Cursor::since(since));
                 while let Some(page) = feed.next_page().await? {
-                    if let Some(ticket) = page.iter().find(|t| link.marker_on(&t.json).as_deref() == Some(marker.as_str())) {
+                    if let Some(ticket) =
+                        page.iter().find(|t| link.marker_on(&t.json).as_deref() == Some(marker.as_str()))
+                    {
                         self.store.created(open.id, &link.name, &self.name, ticket.id, open.remote)?;
                         self.emit(link, EventKind::Reconciled { ticket: ticket.id, what: "create".into() });
                         return Ok(Some(ticket.id));
@@ -643,8 +717,12 @@ impl Node {
             }
             Intent::AddNote { local_ticket, remote_comment, body } => {
                 let wanted = comparable(body);
-                let known: HashSet<i64> =
-                    self.store.comment_twins(&link.name, *local_ticket)?.into_iter().map(|t| t.local_note).collect();
+                let known: HashSet<i64> = self
+                    .store
+                    .comment_twins(&link.name, *local_ticket)?
+                    .into_iter()
+                    .map(|t| t.local_note)
+                    .collect();
                 let conversations = self.client.conversations(*local_ticket).await?;
                 let found = conversations.iter().find(|c| {
                     !known.contains(&c.id)
@@ -652,7 +730,13 @@ impl Node {
                 });
                 match found {
                     Some(conversation) => {
-                        self.store.noted(open.id, &link.name, *local_ticket, remote_comment, conversation.id)?;
+                        self.store.noted(
+                            open.id,
+                            &link.name,
+                            *local_ticket,
+                            remote_comment,
+                            conversation.id,
+                        )?;
                         self.emit(link, EventKind::Reconciled { ticket: *local_ticket, what: "note".into() });
                         Ok(Some(*local_ticket))
                     }
@@ -687,7 +771,11 @@ impl Node {
             let known = {
                 let directory = self.directory.borrow();
                 directory.by_email.contains_key(&email)
-                    || directory.agents.iter().flatten().any(|a| a.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&email)))
+                    || directory
+                        .agents
+                        .iter()
+                        .flatten()
+                        .any(|a| a.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&email)))
             };
             if !known {
                 let found = self.client.user_by_email(&email).await?;
@@ -695,7 +783,13 @@ impl Node {
             }
         }
         let directory = self.directory.borrow();
-        Ok(directory.agents.iter().flatten().cloned().chain(directory.by_email.values().flatten().cloned()).collect())
+        Ok(directory
+            .agents
+            .iter()
+            .flatten()
+            .cloned()
+            .chain(directory.by_email.values().flatten().cloned())
+            .collect())
     }
 }
 

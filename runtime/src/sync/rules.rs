@@ -53,14 +53,19 @@ impl std::error::Error for RulesError {}
 impl ConnectionRules {
     /// Reads, checks and loads a rules file for a node on `platform`.
     pub fn load(path: &Path, platform: PlatformKind) -> Result<ConnectionRules, RulesError> {
-        let fail = |message: String, rendered: String| RulesError { path: path.to_path_buf(), message, rendered };
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the rules: {e}"), String::new()))?;
+        let fail =
+            |message: String, rendered: String| RulesError { path: path.to_path_buf(), message, rendered };
+        let bytes =
+            std::fs::read(path).map_err(|e| fail(format!("cannot read the rules: {e}"), String::new()))?;
         let parsed = parse_bytes(&bytes, Mode::Rules);
         let display = path.display().to_string();
         let errors = |diagnostics: &[Diagnostic]| {
             let count = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
             fail(
-                format!("the rules have {count} error{}; fix them (`replica check`)", if count == 1 { "" } else { "s" }),
+                format!(
+                    "the rules have {count} error{}; fix them (`replica check`)",
+                    if count == 1 { "" } else { "s" }
+                ),
                 render(diagnostics, &display, &parsed.source, false),
             )
         };
@@ -68,10 +73,13 @@ impl ConnectionRules {
             return Err(errors(&parsed.diagnostics));
         }
         let lock = match SchemaLock::find_next_to(path) {
-            Some(lock_path) => Some(SchemaLock::read(&lock_path).map_err(|e| fail(e.to_string(), String::new()))?),
+            Some(lock_path) => {
+                Some(SchemaLock::read(&lock_path).map_err(|e| fail(e.to_string(), String::new()))?)
+            }
             None => None,
         };
-        let diagnostics = check(&parsed.file, &CheckOptions { source: SourceKind::Rules, lock: lock.as_ref() });
+        let diagnostics =
+            check(&parsed.file, &CheckOptions { source: SourceKind::Rules, lock: lock.as_ref() });
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(errors(&diagnostics));
         }
@@ -104,8 +112,16 @@ impl ConnectionRules {
         }
         let uses_directory = parsed.source.contains("getUserByEmail") || parsed.source.contains("getUser(");
         let source = parsed.source.clone();
-        let rules = Rules::load(program).map_err(|e| fail(format!("the compiled rules do not load: {e}"), String::new()))?;
-        Ok(ConnectionRules { path: path.to_path_buf(), source, rules, triggers, platform: platform_facts, uses_directory })
+        let rules = Rules::load(program)
+            .map_err(|e| fail(format!("the compiled rules do not load: {e}"), String::new()))?;
+        Ok(ConnectionRules {
+            path: path.to_path_buf(),
+            source,
+            rules,
+            triggers,
+            platform: platform_facts,
+            uses_directory,
+        })
     }
 
     /// Whether a ticket (as the list returns it) matches a trigger.

@@ -159,10 +159,23 @@ pub trait Store {
     fn all_intents(&self) -> StoreResult<Vec<OpenIntent>>;
     /// A create succeeded (or was found): link the twin, drop the intent, and queue the link
     /// notice for the peer.
-    fn created(&self, intent: i64, connection: &str, from: &str, local: i64, remote: i64) -> StoreResult<Envelope>;
+    fn created(
+        &self,
+        intent: i64,
+        connection: &str,
+        from: &str,
+        local: i64,
+        remote: i64,
+    ) -> StoreResult<Envelope>;
     /// A note was added (or found): record the comment twin and drop the intent.
-    fn noted(&self, intent: i64, connection: &str, local_ticket: i64, remote_comment: &str, note: i64)
-        -> StoreResult<()>;
+    fn noted(
+        &self,
+        intent: i64,
+        connection: &str,
+        local_ticket: i64,
+        remote_comment: &str,
+        note: i64,
+    ) -> StoreResult<()>;
     /// The call did not happen: drop the intent.
     fn abandon(&self, intent: i64) -> StoreResult<()>;
 

@@ -9,7 +9,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    CommentTwin, Direction, Failure, InboxItem, Intent, NewFailure, OpenIntent, Store, StoreError, StoreResult,
+    CommentTwin, Direction, Failure, InboxItem, Intent, NewFailure, OpenIntent, Store, StoreError,
+    StoreResult,
 };
 use crate::connector::Cursor;
 use crate::sync::envelope::Envelope;
@@ -78,20 +79,25 @@ impl SqliteStore {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError(format!("cannot create the directory `{}`: {e}", dir.display())))?;
         }
-        let db = Connection::open(path).map_err(|e| StoreError(format!("cannot open `{}`: {e}", path.display())))?;
+        let db = Connection::open(path)
+            .map_err(|e| StoreError(format!("cannot open `{}`: {e}", path.display())))?;
         SqliteStore::setup(db, &path.display().to_string())
     }
 
     /// A store in memory (tests).
     pub fn in_memory() -> StoreResult<SqliteStore> {
-        SqliteStore::setup(Connection::open_in_memory().map_err(err("cannot open a memory database"))?, ":memory:")
+        SqliteStore::setup(
+            Connection::open_in_memory().map_err(err("cannot open a memory database"))?,
+            ":memory:",
+        )
     }
 
     fn setup(db: Connection, name: &str) -> StoreResult<SqliteStore> {
         db.busy_timeout(Duration::from_secs(10)).map_err(err("busy timeout"))?;
         db.pragma_update(None, "journal_mode", "WAL").map_err(err("WAL mode"))?;
         db.pragma_update(None, "synchronous", "FULL").map_err(err("synchronous mode"))?;
-        let version: i64 = db.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(err("schema version"))?;
+        let version: i64 =
+            db.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(err("schema version"))?;
         match version {
             0 => {
                 db.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = {VERSION}; COMMIT;"))
@@ -141,18 +147,22 @@ impl Store for SqliteStore {
 
     fn local_twin(&self, connection: &str, remote: i64) -> StoreResult<Option<i64>> {
         self.db()
-            .query_row("SELECT local FROM twins WHERE connection = ?1 AND remote = ?2", params![connection, remote], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT local FROM twins WHERE connection = ?1 AND remote = ?2",
+                params![connection, remote],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(err("read twins"))
     }
 
     fn remote_twin(&self, connection: &str, local: i64) -> StoreResult<Option<i64>> {
         self.db()
-            .query_row("SELECT remote FROM twins WHERE connection = ?1 AND local = ?2", params![connection, local], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT remote FROM twins WHERE connection = ?1 AND local = ?2",
+                params![connection, local],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(err("read twins"))
     }
@@ -169,8 +179,9 @@ impl Store for SqliteStore {
 
     fn twins(&self, connection: &str) -> StoreResult<Vec<(i64, i64)>> {
         let db = self.db();
-        let mut query =
-            db.prepare("SELECT local, remote FROM twins WHERE connection = ?1 ORDER BY local").map_err(err("twins"))?;
+        let mut query = db
+            .prepare("SELECT local, remote FROM twins WHERE connection = ?1 ORDER BY local")
+            .map_err(err("twins"))?;
         let rows = query.query_map([connection], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err("twins"))?;
         rows.collect::<Result<_, _>>().map_err(err("twins"))
     }
@@ -194,9 +205,11 @@ impl Store for SqliteStore {
     fn last_sent(&self, connection: &str, local: i64) -> StoreResult<Option<serde_json::Value>> {
         let text: Option<String> = self
             .db()
-            .query_row("SELECT replica FROM last_sent WHERE connection = ?1 AND local = ?2", params![connection, local], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT replica FROM last_sent WHERE connection = ?1 AND local = ?2",
+                params![connection, local],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(err("read the last replica sent"))?;
         text.map(|t| serde_json::from_str(&t).map_err(json_err("a stored replica is unreadable"))).transpose()
@@ -219,7 +232,8 @@ impl Store for SqliteStore {
 
     fn outbox(&self, limit: usize) -> StoreResult<Vec<Envelope>> {
         let db = self.db();
-        let mut query = db.prepare("SELECT envelope FROM outbox ORDER BY seq LIMIT ?1").map_err(err("outbox"))?;
+        let mut query =
+            db.prepare("SELECT envelope FROM outbox ORDER BY seq LIMIT ?1").map_err(err("outbox"))?;
         let rows = query.query_map([limit as i64], |r| r.get::<_, String>(0)).map_err(err("outbox"))?;
         rows.map(|row| envelope_of(&row.map_err(err("outbox"))?)).collect()
     }
@@ -257,7 +271,9 @@ impl Store for SqliteStore {
             .prepare("SELECT id, envelope, received_at FROM inbox WHERE done = 0 ORDER BY id LIMIT ?1")
             .map_err(err("inbox"))?;
         let rows = query
-            .query_map([limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .query_map([limit as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
             .map_err(err("inbox"))?;
         rows.map(|row| {
             let (id, envelope, received_at) = row.map_err(err("inbox"))?;
@@ -292,7 +308,8 @@ impl Store for SqliteStore {
             .map_err(err("finish"))?;
         }
         // The row stays (done) so that a repeat of its key is still recognised.
-        tx.execute("UPDATE inbox SET done = 1, envelope = '' WHERE id = ?1", [item.id]).map_err(err("finish"))?;
+        tx.execute("UPDATE inbox SET done = 1, envelope = '' WHERE id = ?1", [item.id])
+            .map_err(err("finish"))?;
         tx.commit().map_err(err("finish"))
     }
 
@@ -308,16 +325,27 @@ impl Store for SqliteStore {
     }
 
     fn intents(&self, connection: &str, remote: i64) -> StoreResult<Vec<OpenIntent>> {
-        Ok(self.all_intents()?.into_iter().filter(|i| i.connection == connection && i.remote == remote).collect())
+        Ok(self
+            .all_intents()?
+            .into_iter()
+            .filter(|i| i.connection == connection && i.remote == remote)
+            .collect())
     }
 
     fn all_intents(&self) -> StoreResult<Vec<OpenIntent>> {
         let db = self.db();
-        let mut query =
-            db.prepare("SELECT id, connection, remote, intent, started_at FROM intents ORDER BY id").map_err(err("intents"))?;
+        let mut query = db
+            .prepare("SELECT id, connection, remote, intent, started_at FROM intents ORDER BY id")
+            .map_err(err("intents"))?;
         let rows = query
             .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
             })
             .map_err(err("intents"))?;
         rows.map(|row| {
@@ -328,7 +356,14 @@ impl Store for SqliteStore {
         .collect()
     }
 
-    fn created(&self, intent: i64, connection: &str, from: &str, local: i64, remote: i64) -> StoreResult<Envelope> {
+    fn created(
+        &self,
+        intent: i64,
+        connection: &str,
+        from: &str,
+        local: i64,
+        remote: i64,
+    ) -> StoreResult<Envelope> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err("created"))?;
         tx.execute(
@@ -342,7 +377,14 @@ impl Store for SqliteStore {
         Ok(notice)
     }
 
-    fn noted(&self, intent: i64, connection: &str, local_ticket: i64, remote_comment: &str, note: i64) -> StoreResult<()> {
+    fn noted(
+        &self,
+        intent: i64,
+        connection: &str,
+        local_ticket: i64,
+        remote_comment: &str,
+        note: i64,
+    ) -> StoreResult<()> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err("noted"))?;
         tx.execute(
@@ -407,7 +449,11 @@ impl Store for SqliteStore {
                 Ok(Failure {
                     id: r.get(0)?,
                     connection: r.get(1)?,
-                    direction: if direction == "incoming" { Direction::Incoming } else { Direction::Outgoing },
+                    direction: if direction == "incoming" {
+                        Direction::Incoming
+                    } else {
+                        Direction::Outgoing
+                    },
                     ticket: r.get(3)?,
                     summary: r.get(4)?,
                     rendered: r.get(5)?,
@@ -421,7 +467,10 @@ impl Store for SqliteStore {
     }
 
     fn release(&self, id: i64) -> StoreResult<bool> {
-        let removed = self.db().execute("DELETE FROM failures WHERE id = ?1", [id]).map_err(err("release a failure"))?;
+        let removed = self
+            .db()
+            .execute("DELETE FROM failures WHERE id = ?1", [id])
+            .map_err(err("release a failure"))?;
         Ok(removed > 0)
     }
 }
@@ -457,8 +506,11 @@ fn queue_in(
         sent_at: Utc::now(),
     };
     let text = serde_json::to_string(&envelope).map_err(json_err("envelope"))?;
-    tx.execute("INSERT INTO outbox (seq, connection, envelope) VALUES (?1, ?2, ?3)", params![next, connection, text])
-        .map_err(err("queue"))?;
+    tx.execute(
+        "INSERT INTO outbox (seq, connection, envelope) VALUES (?1, ?2, ?3)",
+        params![next, connection, text],
+    )
+    .map_err(err("queue"))?;
     if let Some(replica) = replica {
         tx.execute(
             "INSERT INTO last_sent (connection, local, replica) VALUES (?1, ?2, ?3)
@@ -521,7 +573,11 @@ mod tests {
         assert_eq!(store.remote_twin("c", 500).unwrap(), Some(77));
 
         let note = store
-            .begin("c", 77, &Intent::AddNote { local_ticket: 500, remote_comment: "9".into(), body: "hi".into() })
+            .begin(
+                "c",
+                77,
+                &Intent::AddNote { local_ticket: 500, remote_comment: "9".into(), body: "hi".into() },
+            )
             .unwrap();
         store.noted(note, "c", 500, "9", 1234).unwrap();
         assert_eq!(
