@@ -120,6 +120,7 @@ impl ChangeFeed {
         }
         self.pages += 1;
         let items = self.client.unwrap_list(answer.body, "tickets")?;
+        let full_page = items.len() >= self.client.config().per_page as usize;
         let mut fresh = Vec::with_capacity(items.len());
         for item in items {
             let ticket = self.client.ticket_of(item)?;
@@ -134,13 +135,15 @@ impl ChangeFeed {
                 fresh.push(ticket);
             }
         }
-        if let Some(link) = answer.next {
-            let limited = self.client.platform() == PlatformKind::Freshdesk;
-            if limited && self.pages >= self.client.config().page_limit {
+        let limited = self.client.platform() == PlatformKind::Freshdesk;
+        if limited && self.pages >= self.client.config().page_limit {
+            // The stop: the platform serves no page after this one, with or without a
+            // `Link` to it. A full last page means there may be more.
+            if answer.next.is_some() || full_page {
                 self.restart()?;
-            } else {
-                self.next = Some(self.client.same_origin(&link)?);
             }
+        } else if let Some(link) = answer.next {
+            self.next = Some(self.client.same_origin(&link)?);
         }
         Ok(Some(fresh))
     }
