@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod compile;
+pub mod daemon;
+pub mod demo;
 pub mod explain;
 pub mod parse;
 pub mod run;

@@ -267,7 +267,8 @@ impl Node {
                     Err(e) => return Err(e.into()),
                 },
             };
-            let host = self.host(link, Some(summary.id), Vec::new())?;
+            let users = self.users_for(None).await?;
+            let host = self.host(link, Some(summary.id), users)?;
             let replica = match self.run_outgoing(link, host, &ticket.json) {
                 Ok(replica) => replica,
                 Err((summary_line, rendered)) => {
@@ -517,7 +518,7 @@ impl Node {
             },
             None => None,
         };
-        let users = if link.rules.uses_directory { self.users_for(replica_json).await? } else { Vec::new() };
+        let users = self.users_for(link.rules.uses_directory.then_some(replica_json)).await?;
         let mut host = self.host(link, local, users)?;
         let entity = match &ticket {
             Some(ticket) => match entity::decode(&host, &ticket.json) {
@@ -749,13 +750,17 @@ impl Node {
         }
     }
 
-    /// The directory users a replica may ask for (reporter, assignee, comment authors),
-    /// looked up by email through the API once per node lifetime, plus the agents.
-    async fn users_for(&self, replica: &Value) -> Result<Vec<DirectoryUser>, StepError> {
+    /// The directory of a run: the agents (read once; they name comment authors), and for
+    /// a replica whose rules look users up, the people it names (reporter, assignee, comment
+    /// authors), looked up by email through the API once per node lifetime.
+    async fn users_for(&self, replica: Option<&Value>) -> Result<Vec<DirectoryUser>, StepError> {
         if self.directory.borrow().agents.is_none() {
             let agents = self.client.agents().await?;
             self.directory.borrow_mut().agents = Some(agents);
         }
+        let Some(replica) = replica else {
+            return Ok(self.directory.borrow().agents.clone().unwrap_or_default());
+        };
         let mut emails = Vec::new();
         let mut push = |user: Option<&Value>| {
             if let Some(email) = user.and_then(|u| u.get("email")).and_then(Value::as_str) {
