@@ -47,7 +47,16 @@ fn a_pulled_lock_makes_check_know_the_instance() {
     assert!(text(&before.stderr).contains("In Work"), "{}", text(&before.stderr));
 
     let pulled = replica()
-        .args(["schema", "pull", "--platform", "freshdesk", "--url", &sim.base_url(), "--api-key-env", "PULL_KEY"])
+        .args([
+            "schema",
+            "pull",
+            "--platform",
+            "freshdesk",
+            "--url",
+            &sim.base_url(),
+            "--api-key-env",
+            "PULL_KEY",
+        ])
         .arg("-o")
         .arg(dir.path().join("replica.schema.json"))
         .env("PULL_KEY", KEY)
@@ -67,7 +76,16 @@ fn a_pulled_lock_makes_check_know_the_instance() {
 
     // A wrong key: the tool could not run (exit 2), and says why without the key.
     let refused = replica()
-        .args(["schema", "pull", "--platform", "freshdesk", "--url", &sim.base_url(), "--api-key-env", "PULL_KEY"])
+        .args([
+            "schema",
+            "pull",
+            "--platform",
+            "freshdesk",
+            "--url",
+            &sim.base_url(),
+            "--api-key-env",
+            "PULL_KEY",
+        ])
         .arg("-o")
         .arg(dir.path().join("other.json"))
         .env("PULL_KEY", "wrong-key")
@@ -79,7 +97,16 @@ fn a_pulled_lock_makes_check_know_the_instance() {
 
     // No key at all.
     let missing = replica()
-        .args(["schema", "pull", "--platform", "freshdesk", "--url", &sim.base_url(), "--api-key-env", "PULL_KEY_UNSET"])
+        .args([
+            "schema",
+            "pull",
+            "--platform",
+            "freshdesk",
+            "--url",
+            &sim.base_url(),
+            "--api-key-env",
+            "PULL_KEY_UNSET",
+        ])
         .env_remove("PULL_KEY_UNSET")
         .output()
         .unwrap();

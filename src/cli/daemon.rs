@@ -42,7 +42,8 @@ pub fn init_logging(format: LogFormat, out: &Output) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
     // A second initialisation (tests calling twice) keeps the first.
     let _ = match format {
         LogFormat::Text => builder.with_ansi(out.color).try_init(),

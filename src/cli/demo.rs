@@ -96,7 +96,10 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
 
     println!("Replica demo: ACME's support desk (Freshdesk) ⇄ Globex's IT service desk (Freshservice)");
     println!("  ACME    simulated Freshdesk at {}, rules examples/acme-freshdesk.sync", acme.base_url());
-    println!("  Globex  simulated Freshservice at {}, rules examples/globex-freshservice.sync", globex.base_url());
+    println!(
+        "  Globex  simulated Freshservice at {}, rules examples/globex-freshservice.sync",
+        globex.base_url()
+    );
     println!("  config  {}", config_path.display());
     println!();
 
@@ -133,7 +136,10 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
         Ok(summary) => {
             println!("✓ {summary} in {:.1} s", clock.0.elapsed().as_secs_f64());
             let (a, g) = (acme.stats(), globex.stats());
-            println!("  API calls: ACME {} (429s: {}), Globex {} (429s: {})", a.requests, a.rate_limited, g.requests, g.rate_limited);
+            println!(
+                "  API calls: ACME {} (429s: {}), Globex {} (429s: {})",
+                a.requests, a.rate_limited, g.requests, g.rate_limited
+            );
             Outcome::Clean
         }
         Err(error) => {
@@ -163,7 +169,8 @@ async fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
 
 async fn start_sim(platform: SimPlatform, key: &str, seed: Value) -> anyhow::Result<SimHandle> {
     let mut config = SimConfig::new(platform, key);
-    config.seed = Some(SeedState::from_json(&seed.to_string()).map_err(|e| anyhow::anyhow!("demo seed: {e}"))?);
+    config.seed =
+        Some(SeedState::from_json(&seed.to_string()).map_err(|e| anyhow::anyhow!("demo seed: {e}"))?);
     Ok(SimHandle::start(config, "127.0.0.1:0".parse()?).await?)
 }
 
@@ -175,7 +182,8 @@ fn user_client(platform: PlatformKind, sim: &SimHandle, key: &str) -> anyhow::Re
 fn write_setup(dir: &Path, acme_url: &str, globex_url: &str) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     let write = |name: &str, text: &str| {
-        std::fs::write(dir.join(name), text).with_context(|| format!("cannot write `{}`", dir.join(name).display()))
+        std::fs::write(dir.join(name), text)
+            .with_context(|| format!("cannot write `{}`", dir.join(name).display()))
     };
     write("acme-freshdesk.sync", ACME_RULES)?;
     write("globex-freshservice.sync", GLOBEX_RULES)?;
@@ -224,12 +232,20 @@ fn describe(event: &Event) -> Option<String> {
     let peer = if event.node == "acme" { "globex" } else { "acme" };
     Some(match &event.kind {
         EventKind::Sent { ticket, .. } => format!("→ sent ticket #{ticket} to {peer}"),
-        EventKind::Created { ticket, remote } => format!("created ticket #{ticket} as the twin of {peer} #{remote}"),
-        EventKind::Updated { ticket, fields, .. } => format!("updated ticket #{ticket}: {}", fields.join(", ")),
+        EventKind::Created { ticket, remote } => {
+            format!("created ticket #{ticket} as the twin of {peer} #{remote}")
+        }
+        EventKind::Updated { ticket, fields, .. } => {
+            format!("updated ticket #{ticket}: {}", fields.join(", "))
+        }
         EventKind::NoteAdded { ticket, .. } => format!("added a note to ticket #{ticket}"),
         EventKind::Unchanged { .. } => return None,
-        EventKind::Parked { direction, ticket, summary } => format!("PARKED {direction} ticket #{ticket}: {summary}"),
-        EventKind::Reconciled { ticket, what } => format!("found the {what} of ticket #{ticket} after a lost answer"),
+        EventKind::Parked { direction, ticket, summary } => {
+            format!("PARKED {direction} ticket #{ticket}: {summary}")
+        }
+        EventKind::Reconciled { ticket, what } => {
+            format!("found the {what} of ticket #{ticket} after a lost answer")
+        }
     })
 }
 
@@ -276,12 +292,16 @@ impl Story<'_> {
     /// The Globex twin of an ACME ticket: its subject carries `[ACME <id>]`.
     fn globex_twin(&self, acme_id: i64) -> Option<Map<String, Value>> {
         let tag = format!("[ACME {acme_id}]");
-        Self::tickets(self.globex_sim).into_iter().find(|t| t.get("subject").and_then(Value::as_str).is_some_and(|s| s.starts_with(&tag)))
+        Self::tickets(self.globex_sim)
+            .into_iter()
+            .find(|t| t.get("subject").and_then(Value::as_str).is_some_and(|s| s.starts_with(&tag)))
     }
 
     fn acme_twin(&self, globex_id: i64) -> Option<Map<String, Value>> {
         let tag = format!("[Globex {globex_id}]");
-        Self::tickets(self.acme_sim).into_iter().find(|t| t.get("subject").and_then(Value::as_str).is_some_and(|s| s.starts_with(&tag)))
+        Self::tickets(self.acme_sim)
+            .into_iter()
+            .find(|t| t.get("subject").and_then(Value::as_str).is_some_and(|s| s.starts_with(&tag)))
     }
 
     fn user(&self, who: &str, what: &str) {
@@ -297,29 +317,57 @@ impl Story<'_> {
         self.user("acme", &format!("Carla opens ticket #{} \"Checkout page times out\" (Urgent)", urgent.id));
         let high = self
             .acme
-            .create_ticket(&object(json!({"email": "carla@customer.example", "subject": "Refund for order 1042",
-                "description": "<p>Charged twice.</p>", "status": 2, "priority": 3, "source": 2})))
+            .create_ticket(&object(
+                json!({"email": "carla@customer.example", "subject": "Refund for order 1042",
+                "description": "<p>Charged twice.</p>", "status": 2, "priority": 3, "source": 2}),
+            ))
             .await?;
         self.user("acme", &format!("Carla opens ticket #{} \"Refund for order 1042\" (High)", high.id));
         let low = self
             .acme
-            .create_ticket(&object(json!({"email": "carla@customer.example", "subject": "How do I change my password?",
-                "description": "<p>Just asking.</p>", "status": 2, "priority": 1, "source": 2})))
+            .create_ticket(&object(
+                json!({"email": "carla@customer.example", "subject": "How do I change my password?",
+                "description": "<p>Just asking.</p>", "status": 2, "priority": 1, "source": 2}),
+            ))
             .await?;
-        self.user("acme", &format!("Carla opens ticket #{} \"How do I change my password?\" (Low: stays at ACME)", low.id));
+        self.user(
+            "acme",
+            &format!("Carla opens ticket #{} \"How do I change my password?\" (Low: stays at ACME)", low.id),
+        );
 
-        let g_urgent = self.until("the urgent ticket's escalation to Globex", || self.globex_twin(urgent.id)).await?;
+        let g_urgent =
+            self.until("the urgent ticket's escalation to Globex", || self.globex_twin(urgent.id)).await?;
         let g_urgent_id = g_urgent.get("id").and_then(Value::as_i64).context("a Globex ticket id")?;
-        let g_high = self.until("the high ticket's escalation to Globex", || self.globex_twin(high.id)).await?;
+        let g_high =
+            self.until("the high ticket's escalation to Globex", || self.globex_twin(high.id)).await?;
         let g_high_id = g_high.get("id").and_then(Value::as_i64).context("a Globex ticket id")?;
         if g_urgent.get("priority") != Some(&json!(4)) || g_urgent.get("group_id") != Some(&json!(12)) {
             bail!("Globex #{g_urgent_id} should be Urgent in group 12: {}", Value::Object(g_urgent.clone()));
         }
 
-        self.globex.add_note(g_urgent_id, &NewNote { body: "We are rolling back last night's deploy.".into(), private: false }).await?;
-        self.user("globex", &format!("Gus answers on #{g_urgent_id}: \"We are rolling back last night's deploy.\""));
-        self.acme.add_note(urgent.id, &NewNote { body: "Customer confirms: still failing at 10:40.".into(), private: false }).await?;
-        self.user("acme", &format!("Ada adds a public note on #{}: \"Customer confirms: still failing at 10:40.\"", urgent.id));
+        self.globex
+            .add_note(
+                g_urgent_id,
+                &NewNote { body: "We are rolling back last night's deploy.".into(), private: false },
+            )
+            .await?;
+        self.user(
+            "globex",
+            &format!("Gus answers on #{g_urgent_id}: \"We are rolling back last night's deploy.\""),
+        );
+        self.acme
+            .add_note(
+                urgent.id,
+                &NewNote { body: "Customer confirms: still failing at 10:40.".into(), private: false },
+            )
+            .await?;
+        self.user(
+            "acme",
+            &format!(
+                "Ada adds a public note on #{}: \"Customer confirms: still failing at 10:40.\"",
+                urgent.id
+            ),
+        );
         self.globex.update_ticket(g_high_id, &object(json!({"status": 3}))).await?;
         self.user("globex", &format!("Gus sets #{g_high_id} to Pending (waiting on the payment provider)"));
         let g_new = self
@@ -331,11 +379,17 @@ impl Story<'_> {
         self.user("globex", &format!("Gus opens #{} \"VPN certificate expires Friday\" for ACME", g_new.id));
 
         self.until("Globex's answer on ACME's ticket", || {
-            Self::notes(self.acme_sim, urgent.id).iter().any(|n| n.contains("[Globex | Gus Grant] We are rolling back")).then_some(())
+            Self::notes(self.acme_sim, urgent.id)
+                .iter()
+                .any(|n| n.contains("[Globex | Gus Grant] We are rolling back"))
+                .then_some(())
         })
         .await?;
         self.until("ACME's note on Globex's ticket", || {
-            Self::notes(self.globex_sim, g_urgent_id).iter().any(|n| n.contains("still failing at 10:40")).then_some(())
+            Self::notes(self.globex_sim, g_urgent_id)
+                .iter()
+                .any(|n| n.contains("still failing at 10:40"))
+                .then_some(())
         })
         .await?;
         self.until("the Pending status at ACME (Waiting on Third Party)", || {
@@ -358,11 +412,13 @@ impl Story<'_> {
         if acme_tickets.len() != 4 {
             bail!("ACME should have 4 tickets (3 of its own and Globex's), has {}", acme_tickets.len());
         }
-        let echoes = Self::notes(self.acme_sim, urgent.id).iter().filter(|n| n.contains("rolling back")).count();
+        let echoes =
+            Self::notes(self.acme_sim, urgent.id).iter().filter(|n| n.contains("rolling back")).count();
         if echoes != 1 {
             bail!("Globex's answer should be on ACME's ticket once, is there {echoes} times");
         }
-        let copies = Self::notes(self.globex_sim, g_urgent_id).iter().filter(|n| n.contains("still failing")).count();
+        let copies =
+            Self::notes(self.globex_sim, g_urgent_id).iter().filter(|n| n.contains("still failing")).count();
         if copies != 1 {
             bail!("ACME's note should be on Globex's ticket once, is there {copies} times");
         }

@@ -6,7 +6,9 @@
 //! last `updated_at` it saw. Freshservice's list takes no `order_by` (it is sorted by
 //! creation) and has no documented stop, so its feed follows `Link` to the end. On both, a
 //! ticket is delivered once per `(id, updated_at)`: the boundary of a restart and the
-//! overlap between polls are deduplicated.
+//! overlap between polls are deduplicated. `updated_at` has whole seconds, so a version
+//! from the second in which a scan began is delivered again by the next poll (a second
+//! change in that second would otherwise go unseen).
 //!
 //! The next poll's cursor is the server's clock (`Date`) when the scan began, less
 //! [`OVERLAP`]: a ticket changed while the scan was under way (on a page already read) is
@@ -20,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
@@ -183,10 +185,18 @@ impl ChangeFeed {
         // Never move back before where this poll began.
         .max(self.start.since);
         let since = failed.iter().map(|(_, at)| *at).min().map_or(since, |at| since.min(Some(at)));
+        // `updated_at` has whole seconds: a ticket changed twice in one second keeps its key.
+        // A version is settled (not delivered again) only when its second had passed before
+        // the scan began, so that the fetch that followed saw every change of that second.
+        let settled_before = self.scan_started.unwrap_or_else(Utc::now).trunc_subsecs(0);
         let seen = match since {
             Some(since) => {
-                let mut seen: Vec<_> =
-                    self.seen.iter().copied().filter(|key| key.1 >= since && !failed.contains(key)).collect();
+                let mut seen: Vec<_> = self
+                    .seen
+                    .iter()
+                    .copied()
+                    .filter(|key| key.1 >= since && key.1 < settled_before && !failed.contains(key))
+                    .collect();
                 seen.sort();
                 seen
             }

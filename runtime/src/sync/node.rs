@@ -405,8 +405,10 @@ impl Node {
 
     // ---- incoming ---------------------------------------------------------------------
 
-    /// Applies received envelopes: in order per twin, twins side by side. Returns whether
-    /// anything is still waiting.
+    /// Applies received envelopes, twins side by side. Per twin, link notices are recorded
+    /// and only the latest replica is applied: a replica is the whole ticket as the peer
+    /// has it, so the ones before it are superseded (a twin that waited behind a parked
+    /// failure catches up in one step). Returns whether anything is still waiting.
     pub async fn apply_inbox(&self) -> bool {
         let items = match self.store.inbox(BATCH) {
             Ok(items) => items,
@@ -433,7 +435,7 @@ impl Node {
             .for_each_concurrent(CONCURRENCY, |group| {
                 let blocked = &blocked;
                 async move {
-                for item in group {
+                for item in self.coalesce(group) {
                     match self.apply(&item).await {
                         Ok(Outcome::Done) => {}
                         Ok(Outcome::Blocked) => {
@@ -451,6 +453,28 @@ impl Node {
             })
             .await;
         full || blocked.into_inner()
+    }
+
+    /// The items of one twin worth applying: link notices, then the latest replica; the
+    /// replicas before it are dropped unapplied. A parked twin keeps all its items.
+    fn coalesce(&self, group: Vec<InboxItem>) -> Vec<InboxItem> {
+        let Some(first) = group.first() else { return group };
+        let (connection, remote) = (first.envelope.connection.clone(), first.envelope.ticket);
+        if self.store.parked(&connection, Direction::Incoming, remote).unwrap_or(true) {
+            return group;
+        }
+        let (mut keep, replicas): (Vec<InboxItem>, Vec<InboxItem>) =
+            group.into_iter().partition(|item| item.envelope.replica.is_none());
+        let mut replicas = replicas.into_iter().rev();
+        if let Some(latest) = replicas.next() {
+            for superseded in replicas {
+                if let Err(e) = self.store.skip(&superseded) {
+                    tracing::error!(node = %self.name, error = %e, "cannot drop a superseded replica");
+                }
+            }
+            keep.push(latest);
+        }
+        keep
     }
 
     /// Applies one envelope.

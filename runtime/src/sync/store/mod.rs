@@ -152,6 +152,8 @@ pub trait Store {
     fn previous(&self, connection: &str, remote: i64) -> StoreResult<Option<serde_json::Value>>;
     /// An inbox item is done: remember its replica as the last received, and drop it.
     fn finish(&self, item: &InboxItem) -> StoreResult<()>;
+    /// An inbox item is superseded by a later replica of the same ticket: drop it unapplied.
+    fn skip(&self, item: &InboxItem) -> StoreResult<()>;
 
     /// Records an intent before the call it announces.
     fn begin(&self, connection: &str, remote: i64, intent: &Intent) -> StoreResult<i64>;

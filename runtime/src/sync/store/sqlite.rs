@@ -313,6 +313,13 @@ impl Store for SqliteStore {
         tx.commit().map_err(err("finish"))
     }
 
+    fn skip(&self, item: &InboxItem) -> StoreResult<()> {
+        self.db()
+            .execute("UPDATE inbox SET done = 1, envelope = '' WHERE id = ?1", [item.id])
+            .map_err(err("skip an inbox item"))?;
+        Ok(())
+    }
+
     fn begin(&self, connection: &str, remote: i64, intent: &Intent) -> StoreResult<i64> {
         let text = serde_json::to_string(intent).map_err(json_err("intent"))?;
         let db = self.db();
