@@ -280,6 +280,20 @@ peer = "acme"
     }
 
     #[test]
+    fn the_example_configuration_reads_and_its_rules_load() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/node.toml");
+        let config = Config::read(&path).unwrap();
+        assert_eq!(config.nodes.len(), 2);
+        for node in &config.nodes {
+            for connection in &node.connections {
+                if let Err(e) = crate::sync::rules::ConnectionRules::load(&connection.rules, node.platform) {
+                    panic!("{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn mistakes_name_the_file_and_the_key() {
         let typo = parse(&TWO_NODES.replace("poll_interval = \"2s\"", "poll_intervl = \"2s\"")).unwrap_err();
         assert!(typo.to_string().starts_with("conf/node.toml: "), "{typo}");
