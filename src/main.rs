@@ -50,6 +50,8 @@ enum Command {
     Compile(cli::compile::CompileArgs),
     /// Print the bytecode of a compiled file (or of rules), interleaved with the source.
     Disasm(cli::compile::DisasmArgs),
+    /// Run the language server over stdin and stdout (for editors).
+    Lsp(cli::lsp::LspArgs),
 }
 
 /// What a command found: decides the exit status.
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cli::run::run_eval(args, &out),
         Command::Compile(args) => cli::compile::run_compile(args, &out),
         Command::Disasm(args) => cli::compile::run_disasm(args, &out),
+        Command::Lsp(args) => cli::lsp::run(args, &out),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),
