@@ -6,8 +6,10 @@
 //! - `document.rs`: open documents kept in step by incremental changes;
 //! - `line_index.rs`: UTF-8 offsets ↔ the protocol's UTF-16 positions;
 //! - `convert.rs`: the analysis's answers as protocol types;
-//! - `locks.rs`: the schema locks next to the open files.
+//! - `locks.rs`: the schema locks next to the open files;
+//! - `client.rs`: a minimal client, for the tests and the benchmark.
 
+pub mod client;
 mod convert;
 mod document;
 mod line_index;

@@ -130,13 +130,14 @@ fn code_completions(analysis: &Analysis, tokens: &Tokens, offset: usize) -> Vec<
     keywords(TOP_LEVEL_KEYWORDS, replace)
 }
 
-/// Whether `offset` is inside a script, function, class or test of the file.
+/// Whether `offset` is inside a script, function, class or test of the file (not before
+/// its first word).
 fn inside_declaration(analysis: &Analysis, offset: usize) -> bool {
     analysis.parsed.file.items.iter().any(|item| {
         matches!(
             item.kind,
             ItemKind::Script { .. } | ItemKind::Function(_) | ItemKind::Class(_) | ItemKind::Test { .. }
-        ) && item.span.start as usize <= offset
+        ) && (item.span.start as usize) < offset
             && offset < item.span.end as usize
     })
 }
