@@ -405,9 +405,9 @@ impl Checker<'_> {
         self.record_scope_if_probe(span);
         if let Some(var) = self.lookup(name) {
             var.used = true;
-            let var = var.clone();
-            self.record_variable_use(span, &var);
-            return var.value;
+            let value = var.value.clone();
+            self.record_variable_use(span, name);
+            return value;
         }
         if let Some(value) = self.global(name, span) {
             self.record_reference(span, name, Target::Builtin, &value.ty);
@@ -880,8 +880,7 @@ impl Checker<'_> {
         if let Some(var) = self.lookup(name) {
             // Calling a variable that holds a closure.
             var.used = true;
-            let var = var.clone();
-            self.record_variable_use(name_span, &var);
+            self.record_variable_use(name_span, name);
             self.args(args, None);
             return Value::any();
         }

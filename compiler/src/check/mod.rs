@@ -712,14 +712,19 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records a use of the variable `var` at `span`.
-    pub fn record_variable_use(&mut self, span: Span, var: &Var) {
-        let target = match facts::declared_at(var.span) {
+    /// Records a use, at `span`, of the variable `name` in scope (looked up again only when
+    /// facts are wanted, so that `check` pays nothing).
+    pub fn record_variable_use(&mut self, span: Span, name: &str) {
+        if self.recorder.is_none() {
+            return;
+        }
+        let Some(var) = self.lookup(name) else { return };
+        let (declared, ty) = (var.span, var.value.ty.clone());
+        let target = match facts::declared_at(declared) {
             Some(declared) => Target::Local(declared),
             None => Target::Builtin,
         };
-        let ty = var.value.ty.clone();
-        self.record_reference(span, &var.name, target, &ty);
+        self.record_reference(span, name, target, &ty);
     }
 
     /// Records `target.name` where `target` is of type `receiver`.

@@ -280,8 +280,7 @@ impl Checker<'_> {
                             }
                             var.value = new_value;
                         }
-                        let var = var.clone();
-                        self.record_variable_use(target.span, &var);
+                        self.record_variable_use(target.span, name);
                     }
                     None => {
                         if super::globals::is_global(name) {
