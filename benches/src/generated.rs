@@ -187,7 +187,7 @@ fn generate(platform: Platform, partners: u64, pad_to_lines: usize) -> String {
     }
     outgoing.push_str("}\n\n");
     incoming.push_str(INCOMING_END);
-    let mut text = fill(HEADER, 0, platform) + &functions + &outgoing + &incoming;
+    let mut text = fill(HEADER, 0, platform) + functions.as_str() + outgoing.as_str() + incoming.as_str();
     let lines = text.lines().count();
     for _ in lines..pad_to_lines {
         text.push_str("// end of the generated rules\n");
