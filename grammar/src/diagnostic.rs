@@ -34,9 +34,10 @@ pub struct Diagnostic {
     /// How to fix it, ideally a concrete rewrite.
     pub help: Option<String>,
     /// The rewrite the help describes, when a tool can apply it as it stands (the
-    /// language server's quick fix for "did you mean `summary`?").
+    /// language server's quick fix for "did you mean `summary`?"). Boxed: most diagnostics
+    /// have none, and diagnostics travel in `Result`s.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<Suggestion>,
+    pub suggestion: Option<Box<Suggestion>>,
 }
 
 /// A machine-applicable fix: replace the text at `span` with `replacement`.
@@ -87,7 +88,7 @@ impl Diagnostic {
 
     /// Adds the machine-applicable form of the help: replace `span` with `replacement`.
     pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
-        self.suggestion = Some(Suggestion { span, replacement: replacement.into() });
+        self.suggestion = Some(Box::new(Suggestion { span, replacement: replacement.into() }));
         self
     }
 

@@ -341,10 +341,7 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         for item in &file.items {
             if let ItemKind::Script { direction, .. } = &item.kind {
-                let word = match direction {
-                    Direction::Outgoing => "outgoing",
-                    Direction::Incoming => "incoming",
-                };
+                let word = direction.keyword();
                 let head = Span::new(item.span.start as usize, item.span.start as usize + word.len());
                 match seen.get(word) {
                     Some(first) => {

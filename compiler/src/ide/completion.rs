@@ -12,6 +12,7 @@
 //! more with a placeholder name at the cursor (as rust-analyzer does): the checker then
 //! records the placeholder's receiver or scope like any other name's.
 
+use replica_grammar::ast::ItemKind;
 use replica_grammar::{parse, Span};
 
 use super::cursor::{self, Place, StringAt, Tokens};
@@ -21,7 +22,6 @@ use crate::check::globals::{self, GLOBALS};
 use crate::members::{self, Member};
 use crate::schema::{schema, NameCheck, Platform};
 use crate::types::Type;
-use replica_grammar::ast::ItemKind;
 
 /// One thing that may be written at the cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]

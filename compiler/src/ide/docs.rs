@@ -94,16 +94,9 @@ pub(super) fn global_page(global: &Global) -> String {
     let mut page =
         format!("{}\n\n{}", code(&format!("{}: {}", global.name, global.ty())), global.documentation());
     if let Some(direction) = global.only_in {
-        let _ = write!(page, "\n\nOnly in `{}` scripts.", direction_word(direction));
+        let _ = write!(page, "\n\nOnly in `{}` scripts.", direction.keyword());
     }
     page
-}
-
-fn direction_word(direction: replica_grammar::ast::Direction) -> &'static str {
-    match direction {
-        replica_grammar::ast::Direction::Outgoing => "outgoing",
-        replica_grammar::ast::Direction::Incoming => "incoming",
-    }
 }
 
 /// A function or class as written (its head), with the `//` comments above it.

@@ -1,7 +1,7 @@
 //! The outline of a file: its platform, triggers, `outgoing` and `incoming` scripts,
 //! functions, classes (with their members) and tests.
 
-use replica_grammar::ast::{Class, Direction, Function, ItemKind, MemberKind, Param};
+use replica_grammar::ast::{Class, Function, ItemKind, MemberKind, Param};
 use replica_grammar::Span;
 
 /// One entry of the outline.
@@ -54,10 +54,7 @@ pub(super) fn symbols(file: &replica_grammar::ast::File, text: &str) -> Vec<Symb
                 entity.span,
             ),
             ItemKind::Script { direction, .. } => {
-                let word = match direction {
-                    Direction::Outgoing => "outgoing",
-                    Direction::Incoming => "incoming",
-                };
+                let word = direction.keyword();
                 leaf(word.to_string(), None, SymbolKind::Script, head(word))
             }
             ItemKind::Test { name, .. } => {
