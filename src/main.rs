@@ -58,6 +58,8 @@ enum Command {
     Sim(cli::sim::SimArgs),
     /// Run the sync nodes of a configuration until stopped.
     Daemon(cli::daemon::DaemonArgs),
+    /// Run the language server over stdin and stdout (for editors).
+    Lsp(cli::lsp::LspArgs),
 }
 
 /// What a command found: decides the exit status.
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => cli::schema::run(args, &out),
         Command::Sim(args) => cli::sim::run(args, &out),
         Command::Daemon(args) => cli::daemon::run(args, &out),
+        Command::Lsp(args) => cli::lsp::run(args, &out),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

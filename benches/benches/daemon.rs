@@ -96,7 +96,10 @@ async fn start(count: u64, per_min: Option<u32>) -> Run {
     let fs = sim(
         SimPlatform::Freshservice,
         "fs-key",
-        Some(SeedState::from_json(r#"{"agents": [{"id": 1, "name": "Agent", "email": "agent@example.com"}]}"#).unwrap()),
+        Some(
+            SeedState::from_json(r#"{"agents": [{"id": 1, "name": "Agent", "email": "agent@example.com"}]}"#)
+                .unwrap(),
+        ),
     )
     .await
     .unwrap();
@@ -121,8 +124,10 @@ async fn start(count: u64, per_min: Option<u32>) -> Run {
     let tuning: ClientTuning = std::sync::Arc::new(|client: &mut ClientConfig| {
         client.retry = RetryPolicy { max_retry_after: Duration::from_secs(70), ..RetryPolicy::default() };
     });
-    let daemon =
-        tokio::task::spawn_blocking(move || Daemon::start(&config, EventSink::none(), Some(tuning))).await.unwrap().unwrap();
+    let daemon = tokio::task::spawn_blocking(move || Daemon::start(&config, EventSink::none(), Some(tuning)))
+        .await
+        .unwrap()
+        .unwrap();
     Run { fd, fs, _dir: dir, daemon: Some(daemon) }
 }
 
@@ -176,7 +181,10 @@ async fn unlimited(count: u64) {
     println!("| quiet after (echo settled) | {:.1} s |", settled.as_secs_f64());
     println!("| Freshdesk API calls per ticket | {:.2} |", fd.requests as f64 / count as f64);
     println!("| Freshservice API calls per ticket | {:.2} |", fs.requests as f64 / count as f64);
-    println!("| API calls per ticket, both sides | {:.2} |", (fd.requests + fs.requests) as f64 / count as f64);
+    println!(
+        "| API calls per ticket, both sides | {:.2} |",
+        (fd.requests + fs.requests) as f64 / count as f64
+    );
     println!("\nFreshdesk calls by route: {}", routes(&fd));
     println!("Freshservice calls by route: {}", routes(&fs));
     run.stop().await;
@@ -191,14 +199,23 @@ async fn budget(count: u64, seconds: u64) {
     let arrived = run.fs.state().tickets.len();
     let (fd, fs) = (run.fd.stats(), run.fs.stats());
     let allowed = per_min as f64 * elapsed / 60.0;
-    println!("\n## budget: {count} tickets waiting, both accounts at {per_min} credits a minute, {seconds} s\n");
+    println!(
+        "\n## budget: {count} tickets waiting, both accounts at {per_min} credits a minute, {seconds} s\n"
+    );
     println!("| measure | Freshdesk | Freshservice |");
     println!("| --- | ---: | ---: |");
     println!("| requests | {} | {} |", fd.requests, fs.requests);
     println!("| credits charged | {} | {} |", fd.credits, fs.credits);
-    println!("| share of the budget used | {:.0} % | {:.0} % |", 100.0 * fd.credits as f64 / allowed, 100.0 * fs.credits as f64 / allowed);
+    println!(
+        "| share of the budget used | {:.0} % | {:.0} % |",
+        100.0 * fd.credits as f64 / allowed,
+        100.0 * fs.credits as f64 / allowed
+    );
     println!("| 429 answers | {} | {} |", fd.rate_limited, fs.rate_limited);
-    println!("\nTickets synced: {arrived} in {elapsed:.0} s ({:.1} per minute)", arrived as f64 * 60.0 / elapsed);
+    println!(
+        "\nTickets synced: {arrived} in {elapsed:.0} s ({:.1} per minute)",
+        arrived as f64 * 60.0 / elapsed
+    );
     println!("Freshdesk calls by route: {}", routes(&fd));
     println!("Freshservice calls by route: {}", routes(&fs));
     run.stop().await;

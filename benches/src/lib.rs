@@ -3,5 +3,6 @@
 //! hand-written Rust over `serde_json`).
 
 pub mod fixtures;
+pub mod generated;
 pub mod peers;
 pub mod replica;

@@ -1,4 +1,7 @@
-//! "Did you mean …?": the closest known name to a misspelt one.
+//! "Did you mean …?": the closest known name to a misspelt one, and the help that offers it
+//! with the rewrite a tool can apply (the language server's quick fix).
+
+use replica_grammar::{Diagnostic, Span};
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo: within a
 /// third of the name's length in edit distance (at least one edit), ignoring case.
@@ -11,6 +14,37 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, candidate)| (*distance, candidate.len()))
         .map(|(_, candidate)| candidate)
+}
+
+/// Helps with "did you mean `close`?" and the rewrite of the name at `span`.
+pub fn offer_name(diagnostic: Diagnostic, span: Span, close: &str) -> Diagnostic {
+    diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(span, close)
+}
+
+/// Helps with "did you mean "close"?" for the string literal at `span` (quotes included),
+/// rewritten as a double-quoted literal.
+pub fn offer_literal(diagnostic: Diagnostic, span: Span, close: &str) -> Diagnostic {
+    diagnostic.with_help(format!("did you mean \"{close}\"?")).with_suggestion(span, string_literal(close))
+}
+
+/// `text` as a double-quoted Groovy string that means exactly `text`.
+fn string_literal(text: &str) -> String {
+    let mut literal = String::with_capacity(text.len() + 2);
+    literal.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' | '\\' | '$' => {
+                literal.push('\\');
+                literal.push(ch);
+            }
+            '\n' => literal.push_str("\\n"),
+            '\r' => literal.push_str("\\r"),
+            '\t' => literal.push_str("\\t"),
+            other => literal.push(other),
+        }
+    }
+    literal.push('"');
+    literal
 }
 
 /// "`a`, `b` and `c`" (at most `max` names, then "and N more").
@@ -39,6 +73,17 @@ mod tests {
         assert_eq!(did_you_mean("Opne", ["Open", "Pending", "Closed"]), Some("Open"));
         assert_eq!(did_you_mean("priorty", fields), Some("priority"));
         assert_eq!(did_you_mean("xyz", fields), None);
+    }
+
+    #[test]
+    fn offers_literals_that_mean_the_name() {
+        assert_eq!(string_literal("Open"), "\"Open\"");
+        assert_eq!(string_literal("a \"b\" $c \\ d"), r#""a \"b\" \$c \\ d""#);
+        let diagnostic =
+            offer_literal(Diagnostic::error(crate::codes::UNKNOWN_STATUS, "x"), Span::new(3, 9), "Open");
+        assert_eq!(diagnostic.help.as_deref(), Some("did you mean \"Open\"?"));
+        let suggestion = diagnostic.suggestion.unwrap();
+        assert_eq!((suggestion.span, suggestion.replacement.as_str()), (Span::new(3, 9), "\"Open\""));
     }
 
     #[test]

@@ -22,18 +22,13 @@ use replica_testkit::{corpus, display_name, files, read, stem};
 
 use replica_compiler::grammar::ast::Direction;
 use replica_compiler::grammar::{parse, render::render, Diagnostic, Mode, Severity};
-use replica_compiler::{check, CheckOptions, SourceKind};
+use replica_compiler::{file, SourceKind};
 
-/// What `replica check` reports for a file: syntax diagnostics, then (only when there is no
-/// syntax error) the checker's, sorted by position.
+/// What `replica check` reports for a file (its pipeline, `file::check_parsed`).
 fn diagnose(source: &str, mode: Mode, kind: SourceKind) -> Vec<Diagnostic> {
     let parsed = parse(source, mode);
-    let mut diagnostics = parsed.diagnostics.clone();
-    if !parsed.has_errors() {
-        diagnostics.extend(check(&parsed.file, &CheckOptions { source: kind, lock: None }));
-    }
-    diagnostics.sort_by_key(|d| d.primary_span().map(|span| span.start));
-    diagnostics
+    let checked = file::check_parsed(&parsed, || Ok::<_, std::convert::Infallible>((kind, None)));
+    checked.unwrap_or_else(|never| match never {}).diagnostics
 }
 
 fn rendered(diagnostics: &[Diagnostic], name: &str, source: &str) -> String {

@@ -25,7 +25,7 @@ use replica_compiler::grammar::ast::Direction;
 use replica_compiler::grammar::{parse, render::render, Diagnostic, Mode};
 use replica_compiler::lock::{SchemaLock, LOCK_FILE_NAME};
 use replica_compiler::query::QUERY_CODES;
-use replica_compiler::{check, CheckOptions, SourceKind};
+use replica_compiler::{file, SourceKind};
 
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/check");
 
@@ -62,17 +62,13 @@ fn folder_lock(path: &Path) -> SchemaLock {
     SchemaLock::read(&lock).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// What `replica check` reports for a case: syntax diagnostics, then (only when there is no
-/// syntax error) the checker's, in the order of their positions.
+/// What `replica check` reports for a case (its pipeline, `file::check_parsed`).
 fn diagnose(path: &Path, source: &str, lock: Option<&SchemaLock>) -> Vec<Diagnostic> {
     let (mode, kind) = kind_of(path);
     let parsed = parse(source, mode);
-    let mut diagnostics = parsed.diagnostics.clone();
-    if !parsed.has_errors() {
-        diagnostics.extend(check(&parsed.file, &CheckOptions { source: kind, lock }));
-    }
-    diagnostics.sort_by_key(|d| d.primary_span().map(|span| span.start));
-    diagnostics
+    let lock = lock.map(std::borrow::Cow::Borrowed);
+    let checked = file::check_parsed(&parsed, || Ok::<_, std::convert::Infallible>((kind, lock)));
+    checked.unwrap_or_else(|never| match never {}).diagnostics
 }
 
 fn rendered(diagnostics: &[Diagnostic], name: &str, source: &str) -> String {

@@ -100,6 +100,16 @@ pub enum Direction {
     Incoming,
 }
 
+impl Direction {
+    /// The word that opens its script: `outgoing` or `incoming`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Direction::Outgoing => "outgoing",
+            Direction::Incoming => "incoming",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TestStep {
     pub kind: TestStepKind,

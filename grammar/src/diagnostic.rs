@@ -33,6 +33,18 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it, ideally a concrete rewrite.
     pub help: Option<String>,
+    /// The rewrite the help describes, when a tool can apply it as it stands (the
+    /// language server's quick fix for "did you mean `summary`?"). Boxed: most diagnostics
+    /// have none, and diagnostics travel in `Result`s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Box<Suggestion>>,
+}
+
+/// A machine-applicable fix: replace the text at `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -44,6 +56,7 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,
+            suggestion: None,
         }
     }
 
@@ -70,6 +83,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds the machine-applicable form of the help: replace `span` with `replacement`.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(Box::new(Suggestion { span, replacement: replacement.into() }));
         self
     }
 

@@ -17,6 +17,6 @@ pub mod token;
 
 mod parse;
 
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use parse::{parse, parse_bytes, Mode, Parsed};
 pub use span::Span;

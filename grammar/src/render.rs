@@ -11,7 +11,9 @@
 //! ```
 //!
 //! Also here: [`LineIndex`], the one place that turns byte offsets into line/column
-//! positions for machine-readable output (and, later, for the language server).
+//! positions for people and machine-readable output. (The language server counts as its
+//! protocol does — UTF-16 columns, lines also ending at a lone `\r` — with its own index in
+//! `replica-lsp`.)
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
@@ -108,8 +110,7 @@ fn fallback(diagnostic: &Diagnostic, path: &str, source: &str) -> String {
 /// Maps byte offsets of one text to 1-based line and column numbers.
 ///
 /// Lines end after each `\n` (a `\r` before it belongs to the line). Columns are counted in
-/// Unicode scalar values (`char`s), 1-based, as rustc and most editors' status bars show them;
-/// the language server, which needs UTF-16 code units, will get its own method here.
+/// Unicode scalar values (`char`s), 1-based, as rustc and most editors' status bars show them.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     text: Box<str>,

@@ -182,7 +182,7 @@ impl Printer {
                 self.close();
             }
             ItemKind::Script { direction, body } => {
-                self.open(direction_name(*direction), span);
+                self.open(direction.keyword(), span);
                 self.block(body);
                 self.close();
             }
@@ -240,7 +240,7 @@ impl Printer {
             }
             TestStepKind::Run { direction } => {
                 self.open("run", span);
-                self.attr(direction_name(*direction));
+                self.attr(direction.keyword());
                 self.close();
             }
             TestStepKind::Expect { condition } => {
@@ -1019,13 +1019,6 @@ fn style_name(style: StrKind) -> Option<&'static str> {
         StrKind::TripleDouble => Some("triple-double"),
         StrKind::Slashy => Some("slashy"),
         StrKind::DollarSlashy => Some("dollar-slashy"),
-    }
-}
-
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Outgoing => "outgoing",
-        Direction::Incoming => "incoming",
     }
 }
 

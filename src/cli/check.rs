@@ -1,17 +1,19 @@
 //! `replica check FILE...`: every problem in rule files, with stable codes.
 //!
-//! The pipeline per file is: read bytes → parse (syntax diagnostics) → [`analyze`] (the
-//! semantic checker, arriving with replica-compiler) → report. Human reports go to stderr
-//! as rustc's do; `--format json` writes one JSON array of all diagnostics to stdout.
+//! The pipeline per file is: read bytes → parse (syntax diagnostics) →
+//! [`file::check_parsed`] (the checker, shared with the language server) → report. Human
+//! reports go to stderr as rustc's do; `--format json` writes one JSON array of all
+//! diagnostics to stdout.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use clap::{Args, ValueEnum};
+use replica_compiler::file;
 use replica_compiler::grammar::ast;
 use replica_compiler::lock::SchemaLock;
-use replica_compiler::{CheckOptions, SourceKind};
-use replica_grammar::{Diagnostic, Mode, Parsed};
+use replica_compiler::SourceKind;
+use replica_grammar::{Diagnostic, Mode};
 
 use crate::output::{json_diagnostics, print_stdout, read_file, Output, Tally};
 use crate::Outcome;
@@ -138,74 +140,44 @@ pub fn run(args: &CheckArgs, out: &Output) -> anyhow::Result<Outcome> {
 /// Parses and checks one file.
 pub fn check_file(path: &Path, context: &CheckContext) -> anyhow::Result<FileReport> {
     let bytes = read_file(path)?;
-    let mode = super::mode_for(path, context.script.is_some());
+    let mode = file::mode_for(path, context.script.is_some());
     let parsed = replica_grammar::parse_bytes(&bytes, mode);
-    let (kind, semantic) = match analyze(&parsed, path, mode, context)? {
-        Some((kind, diagnostics)) => (Some(kind), diagnostics),
-        None => (None, Vec::new()),
-    };
-    let mut diagnostics = parsed.diagnostics;
-    diagnostics.extend(semantic);
-    // Stable: at one position, syntax diagnostics come before the checker's.
-    diagnostics.sort_by_key(|d| d.primary_span().map(|span| span.start));
-    Ok(FileReport { path: path.to_path_buf(), source: parsed.source, diagnostics, file: parsed.file, kind })
+    let checked = file::check_parsed(&parsed, || -> anyhow::Result<_> {
+        let kind = match mode {
+            Mode::Rules => SourceKind::Rules,
+            Mode::Script => file::script_source(path, context.direction(), context.platform_name())?,
+        };
+        let lock = match &context.schema {
+            Some(lock) => Some(Cow::Borrowed(lock)),
+            None => SchemaLock::find_next_to(path)
+                .map(|found| SchemaLock::read(&found))
+                .transpose()?
+                .map(Cow::Owned),
+        };
+        Ok((kind, lock))
+    })?;
+    Ok(FileReport {
+        path: path.to_path_buf(),
+        source: parsed.source,
+        diagnostics: checked.diagnostics,
+        file: parsed.file,
+        kind: checked.kind,
+    })
 }
 
-/// The semantic check of a parsed file. Returns how the file was read and only the
-/// checker's diagnostics (the syntax ones are in `parsed.diagnostics`); a file with syntax
-/// errors is not checked further (`None`).
-fn analyze(
-    parsed: &Parsed,
-    path: &Path,
-    mode: Mode,
-    context: &CheckContext,
-) -> anyhow::Result<Option<(SourceKind, Vec<Diagnostic>)>> {
-    if parsed.has_errors() {
-        return Ok(None);
+impl CheckContext {
+    fn direction(&self) -> Option<ast::Direction> {
+        self.script.map(|direction| match direction {
+            Direction::Outgoing => ast::Direction::Outgoing,
+            Direction::Incoming => ast::Direction::Incoming,
+        })
     }
-    let source = match mode {
-        Mode::Rules => SourceKind::Rules,
-        Mode::Script => script_source(path, context)?,
-    };
-    let found;
-    let lock = match &context.schema {
-        Some(lock) => Some(lock),
-        None => match SchemaLock::find_next_to(path) {
-            Some(lock_path) => {
-                found = SchemaLock::read(&lock_path)?;
-                Some(&found)
-            }
-            None => None,
-        },
-    };
-    let diagnostics = replica_compiler::check(&parsed.file, &CheckOptions { source: source.clone(), lock });
-    Ok(Some((source, diagnostics)))
-}
 
-/// A bare script's direction and platform: from `--script`/`--platform`, or from a file
-/// name that says both, as Exalate exports do (`exalate-incoming-freshdesk.groovy`).
-fn script_source(path: &Path, context: &CheckContext) -> anyhow::Result<SourceKind> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let direction = match context.script {
-        Some(Direction::Outgoing) => Some(ast::Direction::Outgoing),
-        Some(Direction::Incoming) => Some(ast::Direction::Incoming),
-        None if name.contains("outgoing") => Some(ast::Direction::Outgoing),
-        None if name.contains("incoming") => Some(ast::Direction::Incoming),
-        None => None,
-    };
-    let platform = match context.platform {
-        Some(Platform::Freshdesk) => Some("freshdesk"),
-        Some(Platform::Freshservice) => Some("freshservice"),
-        None if name.contains("freshservice") => Some("freshservice"),
-        None if name.contains("freshdesk") => Some("freshdesk"),
-        None => None,
-    };
-    match (direction, platform) {
-        (Some(direction), Some(platform)) => Ok(SourceKind::Script { direction, platform: platform.to_string() }),
-        _ => bail!(
-            "`{}` is a bare script: say which script it is and where it runs with `--script outgoing|incoming --platform freshdesk|freshservice`",
-            path.display()
-        ),
+    fn platform_name(&self) -> Option<&'static str> {
+        self.platform.map(|platform| match platform {
+            Platform::Freshdesk => "freshdesk",
+            Platform::Freshservice => "freshservice",
+        })
     }
 }
 

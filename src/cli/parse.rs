@@ -37,7 +37,8 @@ pub enum TreeFormat {
 /// nothing on stdout, and the outcome is `Errors`; warnings are shown and the tree printed.
 pub fn run(args: &ParseArgs, out: &Output) -> anyhow::Result<Outcome> {
     let bytes = read_file(&args.file)?;
-    let parsed = replica_grammar::parse_bytes(&bytes, super::mode_for(&args.file, args.script));
+    let parsed =
+        replica_grammar::parse_bytes(&bytes, replica_compiler::file::mode_for(&args.file, args.script));
     out.diagnostics(&parsed.diagnostics, &args.file, &parsed.source);
     if parsed.diagnostics.iter().any(|d| d.is_error()) {
         return Ok(Outcome::Errors);

@@ -4,9 +4,12 @@
 use replica_grammar::ast::*;
 use replica_grammar::{Diagnostic, Span};
 
+use super::facts::Target;
+use super::globals::{self, is_global};
 use super::stmt::{non_null_names, null_tested_names};
-use super::{Checker, Flow, ScopeKind, Value, GLOBALS};
+use super::{Checker, Flow, ScopeKind, Value};
 use crate::codes;
+use crate::members;
 use crate::methods;
 use crate::schema::{Field, Method, NameCheck};
 use crate::suggest;
@@ -399,18 +402,26 @@ impl Checker<'_> {
     // ------------------------------------------------------------------ names
 
     pub fn name(&mut self, name: &str, span: Span) -> Value {
+        self.record_scope_if_probe(span);
         if let Some(var) = self.lookup(name) {
             var.used = true;
-            return var.value.clone();
-        }
-        if let Some(value) = self.global(name, span) {
+            let value = var.value.clone();
+            self.record_variable_use(span, name);
             return value;
         }
-        if self.functions.contains_key(name) {
+        if let Some(value) = self.global(name, span) {
+            self.record_reference(span, name, Target::Builtin, &value.ty);
+            return value;
+        }
+        if let Some(function) = self.functions.get(name) {
+            let defined = function.span;
+            self.record_reference(span, name, Target::Function(defined), &Type::Closure);
             return Value::of(Type::Closure);
         }
-        if self.classes.contains_key(name) {
-            return Value::of(Type::Class(name.to_string()));
+        if let Some(defined) = self.classes.get(name) {
+            let (defined, ty) = (*defined, Type::Class(name.to_string()));
+            self.record_reference(span, name, Target::Class(defined), &ty);
+            return Value::of(ty);
         }
         if self.is_class_name(name) {
             return Value::any();
@@ -433,7 +444,7 @@ impl Checker<'_> {
         let mut diagnostic = Diagnostic::error(codes::UNKNOWN_NAME, format!("cannot find `{name}` here"))
             .with_primary(span, "not a variable, function or script name");
         diagnostic = match close {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            Some(close) => suggest::offer_name(diagnostic, span, &close),
             None => diagnostic.with_help(format!("declare it first: `def {name} = …`")),
         };
         self.report(diagnostic);
@@ -442,31 +453,24 @@ impl Checker<'_> {
 
     /// The names a script sees. `firstSync` and `previous` exist only in incoming scripts.
     fn global(&mut self, name: &str, span: Span) -> Option<Value> {
-        let value = match name {
-            "entity" | "issue" => Value::of(Type::Ticket),
-            "replica" => Value::of(Type::Replica),
-            "previous" | "firstSync" => {
-                if self.in_script && self.direction == Some(Direction::Outgoing) {
-                    self.report(
-                        Diagnostic::error(codes::INCOMING_ONLY, format!("`{name}` is only defined in incoming scripts"))
-                            .with_primary(span, "this is an outgoing script")
-                            .with_help(format!(
-                                "`{name}` describes a change arriving from the other side: use it in `incoming {{ … }}`"
-                            )),
-                    );
-                }
-                if name == "firstSync" {
-                    Value::of(Type::Bool)
-                } else {
-                    let mut value = Value::of(Type::Replica.nullable());
-                    value.flow.null_source = Some("`previous` is null on the first sync".to_string());
-                    value
-                }
-            }
-            "connection" => Value::of(Type::Object("Connection".into())),
-            _ if self.schema.helper(name).is_some() => Value::of(Type::Helper(name.to_string())),
-            _ => return None,
-        };
+        let global = globals::global(name)?;
+        let outgoing = self.in_script && self.direction == Some(Direction::Outgoing);
+        if global.only_in == Some(Direction::Incoming) && outgoing {
+            self.report(
+                Diagnostic::error(
+                    codes::INCOMING_ONLY,
+                    format!("`{name}` is only defined in incoming scripts"),
+                )
+                .with_primary(span, "this is an outgoing script")
+                .with_help(format!(
+                    "`{name}` describes a change arriving from the other side: use it in `incoming {{ … }}`"
+                )),
+            );
+        }
+        let mut value = Value::of(global.ty());
+        if name == "previous" {
+            value.flow.null_source = Some("`previous` is null on the first sync".to_string());
+        }
         Some(value)
     }
 
@@ -487,10 +491,12 @@ impl Checker<'_> {
             self.not_supported(ty.span, &format!("the class `{name}`"), why);
             return;
         }
-        if self.classes.contains_key(&simple)
-            || self.is_class_name(&simple)
-            || self.type_vars.contains(&simple)
-        {
+        if let (Some(defined), Some(written)) = (self.classes.get(&simple), ty.name.parts.last()) {
+            let (defined, span) = (*defined, written.span);
+            self.record_reference(span, &simple, Target::Class(defined), &Type::Class(simple.clone()));
+            return;
+        }
+        if self.is_class_name(&simple) || self.type_vars.contains(&simple) {
             return;
         }
         if name.starts_with("com.exalate.")
@@ -546,6 +552,8 @@ impl Checker<'_> {
             return Value::any();
         }
         let target_value = self.expr(target);
+        let custom_fields = super::stmt::custom_fields_map(target).is_some();
+        self.record_member(name, &target_value.ty, false, custom_fields);
         self.null_check(&target_value, nav, target.span, name);
         let Some(field) = name.as_static() else {
             if let PropertyName::Quoted(expr) = name {
@@ -609,10 +617,7 @@ impl Checker<'_> {
         }
         parts.reverse();
         let root = &parts[0];
-        if self.lookup(root).is_some()
-            || GLOBALS.contains(&root.as_str())
-            || self.functions.contains_key(root)
-        {
+        if self.lookup(root).is_some() || is_global(root) || self.functions.contains_key(root) {
             return None;
         }
         let last = parts.last().expect("at least one part");
@@ -631,28 +636,19 @@ impl Checker<'_> {
     /// The value of `target.field`, reporting unknown fields.
     pub fn read_field(&mut self, target: &Type, field: &str, field_span: Span) -> Value {
         match target.non_null() {
-            Type::Ticket => match self.ticket_field(field) {
-                Some(f) => Value::of(f.ty.non_null().clone()),
-                None => {
-                    self.unknown_field(field, field_span, target);
-                    Value::any()
+            Type::Ticket | Type::Replica | Type::Object(_) => {
+                match members::field(target, self.platform.as_ref(), field) {
+                    Some(f) => Value::of(f.ty.non_null().clone()),
+                    // An object the schema does not describe has whatever it has.
+                    None if matches!(target.non_null(), Type::Object(o) if !self.schema.objects.contains_key(o)) => {
+                        Value::any()
+                    }
+                    None => {
+                        self.unknown_field(field, field_span, target);
+                        Value::any()
+                    }
                 }
-            },
-            Type::Replica => match self.schema.replica_field(field) {
-                Some(f) => Value::of(f.ty.non_null().clone()),
-                None => {
-                    self.unknown_field(field, field_span, target);
-                    Value::any()
-                }
-            },
-            Type::Object(object) => match self.schema.object_field(object, field) {
-                Some(f) => Value::of(f.ty.non_null().clone()),
-                None if self.schema.objects.contains_key(object) => {
-                    self.unknown_field(field, field_span, target);
-                    Value::any()
-                }
-                None => Value::any(),
-            },
+            }
             Type::Helper(helper) => {
                 let helper = helper.clone();
                 self.unknown_method(&helper, field, field_span);
@@ -670,42 +666,26 @@ impl Checker<'_> {
 
     /// A ticket field: the Exalate name first, then the REST attribute.
     pub fn ticket_field(&self, name: &str) -> Option<Field> {
-        if let Some(field) = self.schema.entity_view_field(name) {
-            return Some(field.clone());
-        }
-        self.platform.as_ref().and_then(|p| p.ticket_field(name)).cloned()
+        members::field(&Type::Ticket, self.platform.as_ref(), name).cloned()
     }
 
     fn unknown_field(&mut self, field: &str, span: Span, target: &Type) {
-        let (owner, candidates, extra_help): (String, Vec<String>, Option<&str>) = match target.non_null() {
-            Type::Ticket => {
-                let mut names: Vec<String> = self.schema.entity_view.iter().map(|f| f.name.clone()).collect();
-                if let Some(platform) = &self.platform {
-                    names.extend(platform.ticket.iter().map(|f| f.name.clone()));
-                }
-                (format!("the {} ticket", self.platform_display()), names, None)
-            }
+        let candidates: Vec<String> =
+            members::fields(target, self.platform.as_ref()).iter().map(|f| f.name.clone()).collect();
+        let (owner, extra_help): (String, Option<&str>) = match target.non_null() {
+            Type::Ticket => (format!("the {} ticket", self.platform_display()), None),
             Type::Replica => (
                 "the replica".to_string(),
-                self.schema.replica.iter().map(|f| f.name.clone()).collect(),
                 Some("for anything else, use the free-form map: `replica.customKeys.name`"),
             ),
-            Type::Object(object) => (
-                format!("a {object}"),
-                self.schema
-                    .objects
-                    .get(object)
-                    .map(|o| o.fields.iter().map(|f| f.name.clone()).collect())
-                    .unwrap_or_default(),
-                None,
-            ),
-            other => (other.describe(), Vec::new(), None),
+            Type::Object(object) => (format!("a {object}"), None),
+            other => (other.describe(), None),
         };
         let mut diagnostic =
             Diagnostic::error(codes::UNKNOWN_FIELD, format!("unknown field `{field}` on {owner}"))
                 .with_primary(span, format!("{owner} has no field `{field}`"));
         match suggest::did_you_mean(field, candidates.iter().map(String::as_str)) {
-            Some(close) => diagnostic = diagnostic.with_help(format!("did you mean `{close}`?")),
+            Some(close) => diagnostic = suggest::offer_name(diagnostic, span, close),
             None => {
                 let names: Vec<&str> = candidates.iter().map(String::as_str).collect();
                 if !names.is_empty() {
@@ -730,7 +710,7 @@ impl Checker<'_> {
             Diagnostic::error(codes::UNKNOWN_METHOD, format!("`{helper}` has no method `{method}`"))
                 .with_primary(span, "unknown method");
         diagnostic = match suggest::did_you_mean(method, methods.iter().copied()) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            Some(close) => suggest::offer_name(diagnostic, span, close),
             None => diagnostic.with_note(format!("`{helper}` has {}", suggest::list(&methods, 10))),
         };
         self.report(diagnostic);
@@ -823,6 +803,8 @@ impl Checker<'_> {
             return static_call(&path, &method);
         }
         let target = self.expr(receiver);
+        let custom_fields = super::stmt::custom_fields_map(receiver).is_some();
+        self.record_member(name, &target.ty, true, custom_fields);
         self.null_check(&target, nav, receiver.span, name);
         let receiver_type = target.ty.non_null().clone();
         let result = match &receiver_type {
@@ -894,9 +876,11 @@ impl Checker<'_> {
     }
 
     fn function_call(&mut self, name: &str, name_span: Span, args: &[Arg], span: Span) -> Value {
+        self.record_scope_if_probe(name_span);
         if let Some(var) = self.lookup(name) {
             // Calling a variable that holds a closure.
             var.used = true;
+            self.record_variable_use(name_span, name);
             self.args(args, None);
             return Value::any();
         }
@@ -904,6 +888,7 @@ impl Checker<'_> {
         if let Some(info) = self.functions.get(name) {
             let (required, total, varargs, returns, defined) =
                 (info.required, info.total, info.varargs, info.return_type.clone(), info.span);
+            self.record_reference(name_span, name, Target::Function(defined), &returns);
             let given = values.len();
             if given < required || (given > total && !varargs) {
                 let expected =
@@ -934,7 +919,7 @@ impl Checker<'_> {
         let mut diagnostic = Diagnostic::error(codes::UNKNOWN_NAME, format!("cannot find function `{name}`"))
             .with_primary(name_span, "not a function of this file");
         diagnostic = match suggest::did_you_mean(name, candidates.iter().map(String::as_str)) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            Some(close) => suggest::offer_name(diagnostic, name_span, close),
             None => diagnostic.with_help(format!("define it at the top level: `def {name}(…) {{ … }}`")),
         };
         self.report(diagnostic);
@@ -1042,7 +1027,7 @@ impl Checker<'_> {
                 diagnostic = diagnostic.with_secondary(reached_at, format!("it reaches `{call}` here"));
             }
             diagnostic = match suggest::did_you_mean(name, valid_refs.iter().copied()) {
-                Some(close) => diagnostic.with_help(format!("did you mean \"{close}\"?")),
+                Some(close) => suggest::offer_literal(diagnostic, *span, close),
                 None if locked => diagnostic.with_help(format!("use one of the {kind} names above")),
                 None => diagnostic.with_help(format!(
                     "use one of the {kind} names above; for a custom {kind}, run `replica schema pull` so the instance's names are known"

@@ -8,11 +8,15 @@
 //! variables.
 //!
 //! `mod.rs` holds the entry point, file-level items and scopes; `expr.rs` types expressions
-//! and calls; `stmt.rs` checks statements, assignments and reachability.
+//! and calls; `stmt.rs` checks statements, assignments and reachability; `globals.rs` the
+//! names every script sees; `facts.rs` what the checker records for the editor.
 
 mod expr;
+pub mod facts;
+pub mod globals;
 mod stmt;
 pub use expr::parse_int;
+pub use facts::Facts;
 
 use std::collections::HashMap;
 
@@ -25,6 +29,8 @@ use crate::query;
 use crate::schema::{schema, Platform, Schema};
 use crate::suggest;
 use crate::types::Type;
+use facts::{Local, MemberUse, Recorder, Reference, Target};
+use globals::GLOBALS;
 
 /// What kind of file is being checked.
 #[derive(Clone, Debug)]
@@ -45,11 +51,36 @@ pub struct CheckOptions<'a> {
 /// Checks a parsed file and returns its diagnostics (errors and warnings), sorted by
 /// position. The file may contain error nodes from syntax errors; they are skipped.
 pub fn check(file: &File, options: &CheckOptions) -> Vec<Diagnostic> {
+    run(file, options, None).0
+}
+
+/// Checks a file as [`check`] does and also returns what the checker learnt about names and
+/// members (for the editor). With a `probe` offset, [`Facts::scope_at_probe`] holds the names
+/// in scope at a name written there.
+pub fn check_with_facts(
+    file: &File,
+    options: &CheckOptions,
+    probe: Option<usize>,
+) -> (Vec<Diagnostic>, Facts) {
+    let (diagnostics, recorder) = run(file, options, Some(Recorder::new(probe)));
+    (diagnostics, recorder.map(|r| r.facts).unwrap_or_default())
+}
+
+fn run(
+    file: &File,
+    options: &CheckOptions,
+    recorder: Option<Recorder>,
+) -> (Vec<Diagnostic>, Option<Recorder>) {
     let mut checker = Checker::new(options.lock);
+    checker.recorder = recorder;
     checker.file(file, &options.source);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| d.primary_span().map(|s| (s.start, s.end)).unwrap_or_default());
-    diagnostics
+    let mut recorder = checker.recorder;
+    if let Some(recorder) = &mut recorder {
+        recorder.facts.platform = checker.platform;
+    }
+    (diagnostics, recorder)
 }
 
 /// What the checker knows about a value besides its type.
@@ -134,6 +165,8 @@ pub(crate) struct Checker<'a> {
     pub bindings: Vec<(String, Value)>,
     /// Type parameters in scope (`<K, V>` of a generic method or class).
     pub type_vars: Vec<String>,
+    /// Where facts for the editor go, when they are wanted.
+    pub recorder: Option<Recorder>,
 }
 
 impl<'a> Checker<'a> {
@@ -151,6 +184,7 @@ impl<'a> Checker<'a> {
             in_script: false,
             bindings: Vec::new(),
             type_vars: Vec::new(),
+            recorder: None,
         }
     }
 
@@ -307,10 +341,7 @@ impl<'a> Checker<'a> {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         for item in &file.items {
             if let ItemKind::Script { direction, .. } = &item.kind {
-                let word = match direction {
-                    Direction::Outgoing => "outgoing",
-                    Direction::Incoming => "incoming",
-                };
+                let word = direction.keyword();
                 let head = Span::new(item.span.start as usize, item.span.start as usize + word.len());
                 match seen.get(word) {
                     Some(first) => {
@@ -409,7 +440,10 @@ impl<'a> Checker<'a> {
                     diagnostic = diagnostic.with_primary(span, "not a platform Replica knows");
                 }
                 if let Some(close) = suggest::did_you_mean(name, names.iter().copied()) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+                    diagnostic = match span {
+                        Some(span) => suggest::offer_name(diagnostic, span, close),
+                        None => diagnostic.with_help(format!("did you mean `{close}`?")),
+                    };
                 }
                 self.report(diagnostic);
             }
@@ -422,8 +456,8 @@ impl<'a> Checker<'a> {
                 Diagnostic::error(codes::TRIGGER_ENTITY, format!("cannot trigger on `{}`", entity.name))
                     .with_primary(entity.span, "Replica syncs tickets")
                     .with_help("write `trigger ticket \"…\"`");
-            if suggest::did_you_mean(&entity.name, ["ticket"]).is_some() {
-                diagnostic = diagnostic.with_help("did you mean `ticket`?");
+            if let Some(close) = suggest::did_you_mean(&entity.name, ["ticket"]) {
+                diagnostic = suggest::offer_name(diagnostic, entity.span, close);
             }
             self.report(diagnostic);
             return;
@@ -591,6 +625,13 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+        if let Some(recorder) = &mut self.recorder {
+            recorder.facts.declarations.push(Local {
+                name: name.name.clone(),
+                span: Some(name.span),
+                ty: value.ty.clone(),
+            });
+        }
         let scope = self.scopes.last_mut().expect("checked above");
         scope.vars.push(Var { name: name.name.clone(), value, span: name.span, used: false, warn_unused });
     }
@@ -621,33 +662,93 @@ impl<'a> Checker<'a> {
         let mut names: Vec<String> =
             self.scopes.iter().flat_map(|scope| scope.vars.iter().map(|v| v.name.clone())).collect();
         names.extend(self.functions.keys().cloned());
-        names.extend(GLOBALS.iter().map(|g| g.to_string()));
+        names.extend(GLOBALS.iter().map(|g| g.name.to_string()));
         names
+    }
+
+    // ------------------------------------------------------------------ facts for the editor
+
+    /// Records that the name at `span` resolved to `target`, of type `ty`.
+    pub fn record_reference(&mut self, span: Span, name: &str, target: Target, ty: &Type) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.facts.references.push(Reference {
+                span,
+                name: name.to_string(),
+                target,
+                ty: ty.clone(),
+            });
+        }
+    }
+
+    /// Records a use, at `span`, of the variable `name` in scope (looked up again only when
+    /// facts are wanted, so that `check` pays nothing).
+    pub fn record_variable_use(&mut self, span: Span, name: &str) {
+        if self.recorder.is_none() {
+            return;
+        }
+        let Some(var) = self.lookup(name) else { return };
+        let (declared, ty) = (var.span, var.value.ty.clone());
+        let target = match facts::declared_at(declared) {
+            Some(declared) => Target::Local(declared),
+            None => Target::Builtin,
+        };
+        self.record_reference(span, name, target, &ty);
+    }
+
+    /// Records `target.name` where `target` is of type `receiver`.
+    pub fn record_member(
+        &mut self,
+        name: &PropertyName,
+        receiver: &Type,
+        is_call: bool,
+        custom_fields: bool,
+    ) {
+        let (Some(recorder), Some(static_name)) = (&mut self.recorder, name.as_static()) else { return };
+        recorder.facts.members.push(MemberUse {
+            name: static_name.to_string(),
+            name_span: name.span(),
+            receiver: receiver.clone(),
+            is_call,
+            custom_fields,
+        });
+    }
+
+    /// At a name written where completion was asked, records the names in scope there.
+    pub fn record_scope_if_probe(&mut self, span: Span) {
+        let Some(recorder) = &self.recorder else { return };
+        if !recorder.is_probe(span) || recorder.facts.scope_at_probe.is_some() {
+            return;
+        }
+        let locals: Vec<Local> = self
+            .scopes
+            .iter()
+            .flat_map(|scope| &scope.vars)
+            .map(|var| Local {
+                name: var.name.clone(),
+                span: facts::declared_at(var.span),
+                ty: var.value.ty.clone(),
+            })
+            .collect();
+        let (direction, in_script) = (self.direction, self.in_script);
+        if let Some(recorder) = &mut self.recorder {
+            recorder.facts.scope_at_probe = Some(facts::ProbeScope { locals, direction, in_script });
+        }
     }
 
     /// Assigning an undeclared name in a script creates a script variable (Groovy's
     /// binding), visible from then on.
     pub fn bind_script_variable(&mut self, name: &str, value: Value, span: Span) {
         self.bindings.push((name.to_string(), value.clone()));
+        if let Some(recorder) = &mut self.recorder {
+            recorder.facts.declarations.push(Local {
+                name: name.to_string(),
+                span: Some(span),
+                ty: value.ty.clone(),
+            });
+        }
         let index = self.scopes.iter().rposition(|s| s.kind == ScopeKind::Script).unwrap_or(0);
         if let Some(scope) = self.scopes.get_mut(index) {
             scope.vars.push(Var { name: name.to_string(), value, span, used: true, warn_unused: false });
         }
     }
 }
-
-/// The names every script sees.
-pub(crate) const GLOBALS: &[&str] = &[
-    "entity",
-    "issue",
-    "replica",
-    "previous",
-    "firstSync",
-    "nodeHelper",
-    "commentHelper",
-    "attachmentHelper",
-    "syncHelper",
-    "debug",
-    "log",
-    "connection",
-];

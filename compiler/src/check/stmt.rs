@@ -280,9 +280,10 @@ impl Checker<'_> {
                             }
                             var.value = new_value;
                         }
+                        self.record_variable_use(target.span, name);
                     }
                     None => {
-                        if super::GLOBALS.contains(&name.as_str()) {
+                        if super::globals::is_global(name) {
                             self.report(
                                 Diagnostic::error(
                                     codes::TYPE_MISMATCH,
@@ -300,6 +301,8 @@ impl Checker<'_> {
             ExprKind::Property { target: object, name, .. } => {
                 self.direction_check(object, span);
                 let object_value = self.expr(object);
+                let custom_fields = custom_fields_map(object).is_some();
+                self.record_member(name, &object_value.ty, false, custom_fields);
                 if let Some(field) = name.as_static() {
                     self.write_field(&object_value.ty, object, field, name.span(), &assigned, value.span, op);
                 } else if let PropertyName::Quoted(expr) = name {
@@ -539,7 +542,7 @@ impl Checker<'_> {
             .with_primary(*span, "unknown ticket type")
             .with_note(format!("the ticket types are {}", suggest::list(&refs, 12)));
             diagnostic = match suggest::did_you_mean(name, refs.iter().copied()) {
-                Some(close) => diagnostic.with_help(format!("did you mean \"{close}\"?")),
+                Some(close) => suggest::offer_literal(diagnostic, *span, close),
                 None if locked => diagnostic.with_help("use one of the types above"),
                 None => diagnostic
                     .with_help("if the account defines this type, run `replica schema pull` so it is known"),
@@ -568,7 +571,7 @@ impl Checker<'_> {
         )
         .with_primary(span, format!("unknown field in `entity.{map_field}`"));
         diagnostic = match suggest::did_you_mean(field, names.iter().copied()) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            Some(close) => suggest::offer_name(diagnostic, span, close),
             None => diagnostic
                 .with_note(format!("the custom fields are {}", suggest::list(&names, 12)))
                 .with_help("if the field was added recently, run `replica schema pull` again"),
@@ -592,7 +595,7 @@ impl Checker<'_> {
             .with_primary(*literal_span, "not one of the field's choices")
             .with_note(format!("the choices are {}", suggest::list(&refs, 12)));
             if let Some(close) = suggest::did_you_mean(name, refs.iter().copied()) {
-                diagnostic = diagnostic.with_help(format!("did you mean \"{close}\"?"));
+                diagnostic = suggest::offer_literal(diagnostic, *literal_span, close);
             }
             self.report(diagnostic);
         }

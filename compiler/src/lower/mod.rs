@@ -166,7 +166,7 @@ impl<'a> Lowerer<'a> {
                     triggers.push(Trigger { entity: entity.name.clone(), query: query.clone() })
                 }
                 ItemKind::Script { direction, body } => {
-                    let index = self.lower_script(direction_name(*direction), &body.stmts, false);
+                    let index = self.lower_script(direction.keyword(), &body.stmts, false);
                     match direction {
                         Direction::Outgoing => entries.outgoing = Some(index),
                         Direction::Incoming => entries.incoming = Some(index),
@@ -178,7 +178,7 @@ impl<'a> Lowerer<'a> {
         let top = top_level_statements(file);
         match self.options.kind.clone() {
             LowerKind::Script { direction, .. } => {
-                let index = self.lower_script(direction_name(direction), &top, false);
+                let index = self.lower_script(direction.keyword(), &top, false);
                 match direction {
                     Direction::Outgoing => entries.outgoing = Some(index),
                     Direction::Incoming => entries.incoming = Some(index),
@@ -553,13 +553,6 @@ pub(crate) fn top_level_statements(file: &File) -> Vec<Stmt> {
             _ => None,
         })
         .collect()
-}
-
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Outgoing => "outgoing",
-        Direction::Incoming => "incoming",
-    }
 }
 
 fn signature(index: u32, params: &[ast::Param]) -> FnSig {

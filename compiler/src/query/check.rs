@@ -260,6 +260,7 @@ impl Checker<'_> {
                 format!("`{name}` is not a built-in {} search field; it is taken to be a custom field", self.platform()),
             )
             .with_primary(cond.field_span, format!("did you mean `{close}`?"))
+            .with_suggestion(cond.field_span, close)
             .with_note("without a schema lock, Replica cannot know this instance's custom fields")
             .with_help(format!(
                 "if you meant the built-in field, write `{close}`; if `{name}` is a custom field, run `replica schema pull` so that the check is exact"
@@ -310,11 +311,13 @@ impl Checker<'_> {
             Some(close) => {
                 let case =
                     if close.eq_ignore_ascii_case(name) { " (field names are case-sensitive)" } else { "" };
-                diag.with_primary(cond.field_span, format!("did you mean `{close}`?")).with_help(format!(
-                    "did you mean `{close}`?{case} Write `{close}{}{}`",
-                    cond.op.as_str(),
-                    self.slice(cond.value_span)
-                ))
+                diag.with_primary(cond.field_span, format!("did you mean `{close}`?"))
+                    .with_help(format!(
+                        "did you mean `{close}`?{case} Write `{close}{}{}`",
+                        cond.op.as_str(),
+                        self.slice(cond.value_span)
+                    ))
+                    .with_suggestion(cond.field_span, close.as_str())
             }
             None => {
                 let help = match self.fields.custom_prefix {
@@ -344,7 +347,8 @@ impl Checker<'_> {
         diag = match did_you_mean(name, customs.iter().copied()) {
             Some(close) => diag
                 .with_primary(cond.field_span, format!("did you mean `{close}`?"))
-                .with_help(format!("did you mean `{close}`? Write `{close}{}{}`", cond.op.as_str(), self.slice(cond.value_span))),
+                .with_help(format!("did you mean `{close}`? Write `{close}{}{}`", cond.op.as_str(), self.slice(cond.value_span)))
+                .with_suggestion(cond.field_span, close),
             None => diag
                 .with_primary(cond.field_span, "unknown custom field")
                 .with_help("use a custom field from the schema lock; if the field was added recently, run `replica schema pull`"),

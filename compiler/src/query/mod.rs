@@ -74,7 +74,7 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    fn describe(&self) -> &'static str {
+    pub fn describe(&self) -> &'static str {
         match self {
             FieldKind::Integer => "an integer",
             FieldKind::Number => "a number",

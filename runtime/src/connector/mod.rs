@@ -488,6 +488,10 @@ impl Client {
 /// TLS provider; rustls with `ring` is installed for the process on first use (a second
 /// install is a harmless no-op). Every HTTP client of Replica starts here.
 pub fn http_client_builder() -> reqwest::ClientBuilder {
+    // `ring` rather than the default aws-lc-rs keeps the build free of a large C library; it
+    // lacks only the post-quantum key exchange (hence the deprecation), which the helpdesk
+    // APIs do not require.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
 }

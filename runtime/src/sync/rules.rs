@@ -3,9 +3,11 @@
 //! local evaluation, and the platform facts (with the schema lock next to the file) that its
 //! runs need.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use replica_compiler::check::{check, CheckOptions, SourceKind};
+use replica_compiler::check::SourceKind;
+use replica_compiler::file::check_parsed;
 use replica_compiler::lock::SchemaLock;
 use replica_compiler::lower::{lower, LowerKind, LowerOptions};
 use replica_compiler::query::{self, Query};
@@ -69,19 +71,19 @@ impl ConnectionRules {
                 render(diagnostics, &display, &parsed.source, false),
             )
         };
-        if parsed.has_errors() {
-            return Err(errors(&parsed.diagnostics));
-        }
-        let lock = match SchemaLock::find_next_to(path) {
-            Some(lock_path) => {
-                Some(SchemaLock::read(&lock_path).map_err(|e| fail(e.to_string(), String::new()))?)
-            }
-            None => None,
-        };
-        let diagnostics =
-            check(&parsed.file, &CheckOptions { source: SourceKind::Rules, lock: lock.as_ref() });
-        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            return Err(errors(&diagnostics));
+        // The same check as `replica check` (and the language server).
+        let mut lock = None;
+        let checked = check_parsed(&parsed, || {
+            lock = match SchemaLock::find_next_to(path) {
+                Some(lock_path) => {
+                    Some(SchemaLock::read(&lock_path).map_err(|e| fail(e.to_string(), String::new()))?)
+                }
+                None => None,
+            };
+            Ok((SourceKind::Rules, lock.clone().map(Cow::Owned)))
+        })?;
+        if checked.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(errors(&checked.diagnostics));
         }
         let options = LowerOptions { path: &display, source: &parsed.source, kind: LowerKind::Rules };
         let program = lower(&parsed.file, &options).map_err(|d| errors(&d))?;
