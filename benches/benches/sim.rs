@@ -87,7 +87,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| runtime.block_on(get("/api/v2/tickets?per_page=100&page=3".into())))
     });
     group.bench_function("search_30_results", |b| {
-        b.iter(|| runtime.block_on(get("/api/v2/search/tickets?query=%22priority:4%20AND%20status:2%22".into())))
+        b.iter(|| {
+            runtime.block_on(get("/api/v2/search/tickets?query=%22priority:4%20AND%20status:2%22".into()))
+        })
     });
     group.bench_function("create_ticket", |b| b.iter(|| runtime.block_on(create())));
     group.finish();

@@ -43,6 +43,13 @@ impl Answer {
     }
 }
 
+/// Fails unless `object` has every key.
+fn assert_has_keys(object: &Value, keys: &[&str]) {
+    for key in keys {
+        assert!(object.get(key).is_some(), "`{key}` missing from {object}");
+    }
+}
+
 fn local() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
 }
@@ -211,7 +218,9 @@ async fn auth_content_type_and_json_errors() {
     let wrong_verb = sim.send(Method::PATCH, "/api/v2/tickets", None).await;
     assert_eq!(wrong_verb.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(wrong_verb.header("allow").is_some_and(|a| a.contains("POST")));
-    assert_eq!(sim.get("/api/v2/nothing_here").await.status, StatusCode::NOT_FOUND);
+    let unknown = sim.get("/api/v2/nothing_here").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.header("x-ratelimit-remaining").is_some(), "a 404 carries the rate-limit headers too");
     assert_eq!(sim.get("/api/v2/tickets/99999999999999999999999").await.status, StatusCode::NOT_FOUND);
     assert_eq!(sim.get("/api/v2/tickets/-1").await.status, StatusCode::NOT_FOUND);
 
@@ -241,39 +250,40 @@ async fn freshdesk_create_returns_the_full_ticket_with_location() {
     let ticket = &answer.body;
     let id = ticket["id"].as_i64().unwrap();
     assert_eq!(answer.header("location"), Some(sim.url(&format!("/api/v2/tickets/{id}")).as_str()));
-    for key in [
-        "cc_emails",
-        "fwd_emails",
-        "reply_cc_emails",
-        "fr_escalated",
-        "spam",
-        "email_config_id",
-        "group_id",
-        "priority",
-        "requester_id",
-        "responder_id",
-        "source",
-        "status",
-        "subject",
-        "company_id",
-        "id",
-        "type",
-        "to_emails",
-        "product_id",
-        "due_by",
-        "fr_due_by",
-        "is_escalated",
-        "description",
-        "description_text",
-        "custom_fields",
-        "created_at",
-        "updated_at",
-        "tags",
-        "attachments",
-        "urgent",
-    ] {
-        assert!(ticket.get(key).is_some(), "`{key}` missing from {ticket}");
-    }
+    assert_has_keys(
+        ticket,
+        &[
+            "cc_emails",
+            "fwd_emails",
+            "reply_cc_emails",
+            "fr_escalated",
+            "spam",
+            "email_config_id",
+            "group_id",
+            "priority",
+            "requester_id",
+            "responder_id",
+            "source",
+            "status",
+            "subject",
+            "company_id",
+            "id",
+            "type",
+            "to_emails",
+            "product_id",
+            "due_by",
+            "fr_due_by",
+            "is_escalated",
+            "description",
+            "description_text",
+            "custom_fields",
+            "created_at",
+            "updated_at",
+            "tags",
+            "attachments",
+            "urgent",
+        ],
+    );
     assert_eq!(ticket["description_text"], "Some details on the issue");
     assert_eq!(ticket["source"], 2, "the default source is Portal");
     assert_eq!(ticket["reply_cc_emails"], json!(["ram@freshdesk.com"]));
@@ -300,20 +310,21 @@ async fn freshservice_create_is_wrapped_and_needs_status_priority_description() 
     let answer = sim.post("/api/v2/tickets", fs_ticket("ada@example.com")).await;
     assert_eq!(answer.status, StatusCode::CREATED);
     let ticket = &answer.body["ticket"];
-    for key in [
-        "workspace_id",
-        "urgency",
-        "impact",
-        "category",
-        "department_id",
-        "requested_for_id",
-        "deleted",
-        "approval_status_name",
-        "resolution_notes",
-        "description_text",
-    ] {
-        assert!(ticket.get(key).is_some(), "`{key}` missing from {ticket}");
-    }
+    assert_has_keys(
+        ticket,
+        &[
+            "workspace_id",
+            "urgency",
+            "impact",
+            "category",
+            "department_id",
+            "requested_for_id",
+            "deleted",
+            "approval_status_name",
+            "resolution_notes",
+            "description_text",
+        ],
+    );
     assert_eq!(ticket["type"], "Incident");
     assert_eq!(ticket["workspace_id"], 2);
     let missing = sim.post("/api/v2/tickets", json!({"subject": "x", "email": "ada@example.com"})).await;
@@ -752,20 +763,21 @@ async fn ticket_fields_carry_what_a_schema_lock_needs() {
     let number = by_type("custom_number");
     assert_eq!(number["required_for_closure"], true);
     for field in fields.as_array().unwrap() {
-        for key in [
-            "id",
-            "name",
-            "label",
-            "position",
-            "type",
-            "default",
-            "required_for_closure",
-            "required_for_agents",
-            "created_at",
-            "updated_at",
-        ] {
-            assert!(field.get(key).is_some(), "{key} missing in {field}");
-        }
+        assert_has_keys(
+            field,
+            &[
+                "id",
+                "name",
+                "label",
+                "position",
+                "type",
+                "default",
+                "required_for_closure",
+                "required_for_agents",
+                "created_at",
+                "updated_at",
+            ],
+        );
     }
     let only = sim.get("/api/v2/ticket_fields?type=default_status").await.body;
     assert_eq!(only.as_array().unwrap().len(), 1);

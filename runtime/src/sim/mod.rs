@@ -68,7 +68,7 @@ use tokio::task::JoinHandle;
 pub use clock::{format_time, parse_time};
 pub use faults::{FaultSpec, FaultSpecError};
 pub use seed::{NextIds, SeedCustomField, SeedError, SeedGroup, SeedState, SeedStatus, SeedUser};
-pub use stats::{RouteStats, SimStats};
+pub use stats::{FaultCounts, RouteStats, SimStats};
 
 /// Which platform an instance simulates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -38,7 +38,7 @@ pub async fn search(call: Call) -> ApiResult {
     let page = Page { page: requested.page, per_page: RESULTS_PER_PAGE };
     let workspace = params.get("workspace_id").map(|w| w.trim().parse::<i64>());
     if matches!(workspace, Some(Err(_))) {
-        errors.push(FieldError::new("workspace_id", INVALID_VALUE, "It should be a/an Positive Integer"));
+        errors.push(FieldError::not_positive("workspace_id"));
     }
     let text = match params.get("query") {
         None => {
