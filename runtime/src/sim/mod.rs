@@ -258,6 +258,11 @@ impl SimHandle {
         lock(&self.shared.stats).snapshot()
     }
 
+    /// Zeroes the counters (what `DELETE /_sim/stats` does), e.g. after a warm-up.
+    pub fn reset_stats(&self) {
+        *lock(&self.shared.stats) = Default::default();
+    }
+
     /// Moves the simulated clock forward (whole seconds).
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(i64::try_from(by.as_secs()).unwrap_or(i64::MAX));
