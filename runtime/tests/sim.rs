@@ -1159,3 +1159,20 @@ async fn malformed_input_never_gets_a_server_error() {
         assert_eq!(sim.handle.stats().by_status.keys().filter(|s| s.starts_with('5')).count(), 0);
     }
 }
+
+#[tokio::test]
+async fn ids_above_32_bits() {
+    let big = seed(
+        json!({"next_ids": {"ticket": 67_042_965_499i64, "user": 35_010_088_657i64, "conversation": 5_000_000_000i64}}),
+    );
+    let sim = start_with(SimPlatform::Freshdesk, |c| c.seed = Some(big)).await;
+    let ticket = sim.ticket(fd_ticket("big@example.com")).await;
+    assert_eq!(ticket["id"], 67_042_965_499i64);
+    assert_eq!(ticket["requester_id"], 35_010_088_657i64);
+    let note = sim.post("/api/v2/tickets/67042965499/notes", json!({"body": "n"})).await;
+    assert_eq!(note.body["id"], 5_000_000_000i64);
+    assert_eq!(sim.get("/api/v2/tickets/67042965499").await.status, StatusCode::OK);
+    assert_eq!(sim.get("/api/v2/contacts/35010088657").await.body["email"], "big@example.com");
+    sim.handle.reset_stats();
+    assert_eq!(sim.handle.stats(), Default::default());
+}
