@@ -71,11 +71,7 @@ impl Sim {
     }
 
     async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
-        let mut request = self.client.request(method, self.url(path)).basic_auth(KEY, Some("X"));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let response = self.raw(method, path, body).await.unwrap_or_else(|e| panic!("{path}: {e}"));
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.expect("a body");
@@ -85,6 +81,20 @@ impl Sim {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
         Answer { status, headers, body }
+    }
+
+    /// The request as the client saw it: an error when the connection gave no answer.
+    async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut request = self.client.request(method, self.url(path)).basic_auth(KEY, Some("X"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await
     }
 
     async fn get(&self, path: &str) -> Answer {
@@ -897,13 +907,7 @@ async fn latency_is_added() {
 #[tokio::test]
 async fn resets_errors_and_drops_after_commit() {
     let sim = start_with(SimPlatform::Freshdesk, |c| c.faults = "reset_rate=1".parse().unwrap()).await;
-    let reset = sim
-        .client
-        .post(sim.url("/api/v2/tickets"))
-        .basic_auth(KEY, Some("X"))
-        .json(&fd_ticket("a@example.com"))
-        .send()
-        .await;
+    let reset = sim.raw(Method::POST, "/api/v2/tickets", Some(fd_ticket("a@example.com"))).await;
     let error = reset.expect_err("a reset connection gives the client no answer");
     assert!(!error.is_status() && !error.is_timeout(), "{error:?}");
     assert!(sim.handle.state().tickets.is_empty(), "a reset request is not processed");
@@ -911,32 +915,20 @@ async fn resets_errors_and_drops_after_commit() {
 
     sim.handle.set_faults("error_rate=1,seed=3".parse().unwrap());
     for _ in 0..6 {
-        let answer =
-            sim.client.get(sim.url("/api/v2/tickets")).basic_auth(KEY, Some("X")).send().await.unwrap();
+        let answer = sim.raw(Method::GET, "/api/v2/tickets", None).await.unwrap();
         assert!([500, 502, 503].contains(&answer.status().as_u16()), "{}", answer.status());
     }
 
     sim.handle.set_faults("drop_after_commit=1".parse().unwrap());
     let listed = sim.get("/api/v2/tickets").await;
     assert_eq!(listed.status, StatusCode::OK, "only writes are dropped");
-    let dropped = sim
-        .client
-        .post(sim.url("/api/v2/tickets"))
-        .basic_auth(KEY, Some("X"))
-        .json(&fd_ticket("a@example.com"))
-        .send()
-        .await;
+    let dropped = sim.raw(Method::POST, "/api/v2/tickets", Some(fd_ticket("a@example.com"))).await;
     assert!(dropped.is_err(), "no answer");
     let state = sim.handle.state();
     assert_eq!(state.tickets.len(), 1, "but the ticket was stored");
     let id = state.tickets[0]["id"].as_i64().unwrap();
-    let note = sim
-        .client
-        .post(sim.url(&format!("/api/v2/tickets/{id}/notes")))
-        .basic_auth(KEY, Some("X"))
-        .json(&json!({"body": "n"}))
-        .send()
-        .await;
+    let note =
+        sim.raw(Method::POST, &format!("/api/v2/tickets/{id}/notes"), Some(json!({"body": "n"}))).await;
     assert!(note.is_err());
     assert_eq!(sim.handle.state().conversations.len(), 1, "the note was stored");
     assert_eq!(sim.handle.stats().faults.dropped_after_commit, 2);
@@ -965,8 +957,7 @@ async fn faults_are_the_same_under_the_same_seed() {
         let sim = start_with(SimPlatform::Freshservice, |c| c.faults = spec.clone()).await;
         let mut statuses = Vec::new();
         for _ in 0..30 {
-            let answer =
-                sim.client.get(sim.url("/api/v2/tickets")).basic_auth(KEY, Some("X")).send().await.unwrap();
+            let answer = sim.raw(Method::GET, "/api/v2/tickets", None).await.unwrap();
             statuses.push(answer.status().as_u16());
         }
         runs.push(statuses);
