@@ -1048,7 +1048,37 @@ async fn the_clock_and_stats_over_the_control_api() {
     assert_eq!(sim.handle.stats().requests, 0);
     let (status, _) = sim.control(Method::POST, "/_sim/save", "").await;
     assert_eq!(status, StatusCode::CONFLICT, "no save path configured");
+    let url = sim.url("/api/v2/tickets");
     sim.handle.shutdown().await;
+    let after = reqwest::Client::new().get(&url).basic_auth(KEY, Some("X")).send().await;
+    assert!(after.is_err(), "nothing listens after shutdown");
+}
+
+/// Concurrent clients get distinct ids and lose nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_and_notes() {
+    let sim = std::sync::Arc::new(start(SimPlatform::Freshservice).await);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let sim = sim.clone();
+        tasks.spawn(async move {
+            let ticket = sim.ticket(fs_ticket(&format!("u{}@example.com", i % 7))).await;
+            let id = ticket["id"].as_i64().unwrap();
+            let note = sim.post(&format!("/api/v2/tickets/{id}/notes"), json!({"body": "n"})).await;
+            assert_eq!(note.status, StatusCode::CREATED);
+            id
+        });
+    }
+    let mut ids = Vec::new();
+    while let Some(id) = tasks.join_next().await {
+        ids.push(id.expect("the task ran"));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+    let state = sim.handle.state();
+    assert_eq!((state.tickets.len(), state.conversations.len()), (40, 40));
+    assert_eq!(state.contacts.len(), 7, "one requester per distinct email");
 }
 
 // ------------------------------------------------------------------ robustness
