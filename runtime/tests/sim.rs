@@ -1048,6 +1048,12 @@ async fn the_clock_and_stats_over_the_control_api() {
     assert_eq!(sim.handle.stats().requests, 0);
     let (status, _) = sim.control(Method::POST, "/_sim/save", "").await;
     assert_eq!(status, StatusCode::CONFLICT, "no save path configured");
+    let far = format!("{{\"seconds\": {}}}", i64::MAX);
+    let (status, _) = sim.control(Method::POST, "/_sim/clock/advance", &far).await;
+    assert_eq!(status, StatusCode::OK, "the clock stops at a thousand years");
+    assert_eq!(sim.get("/api/v2/tickets?order_by=due_by").await.status, StatusCode::OK);
+    sim.handle.advance_clock(Duration::from_secs(u64::MAX));
+    assert_eq!(sim.post("/api/v2/tickets", fd_ticket("far@example.com")).await.status, StatusCode::CREATED);
     let url = sim.url("/api/v2/tickets");
     sim.handle.shutdown().await;
     let after = reqwest::Client::new().get(&url).basic_auth(KEY, Some("X")).send().await;
