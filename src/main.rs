@@ -36,6 +36,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Watch two simulated helpdesks sync with the example rules: the first thing to run.
+    Demo(cli::demo::DemoArgs),
     /// Check rule files and report problems with their codes.
     Check(cli::check::CheckArgs),
     /// Print the syntax tree of a rule file.
@@ -50,8 +52,12 @@ enum Command {
     Compile(cli::compile::CompileArgs),
     /// Print the bytecode of a compiled file (or of rules), interleaved with the source.
     Disasm(cli::compile::DisasmArgs),
+    /// Read an instance's custom fields, statuses and types into a schema lock.
+    Schema(cli::schema::SchemaArgs),
     /// Serve a simulated Freshdesk or Freshservice API v2 (for tests, demos and trying rules).
     Sim(cli::sim::SimArgs),
+    /// Run the sync nodes of a configuration until stopped.
+    Daemon(cli::daemon::DaemonArgs),
 }
 
 /// What a command found: decides the exit status.
@@ -70,6 +76,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Output::new(cli.color, cli.quiet, cli.verbose);
     let result = match &cli.command {
+        Command::Demo(args) => cli::demo::run(args, &out),
         Command::Check(args) => cli::check::run(args, &out),
         Command::Parse(args) => cli::parse::run(args, &out),
         Command::Explain(args) => cli::explain::run(args, &out),
@@ -77,7 +84,9 @@ fn main() -> ExitCode {
         Command::Eval(args) => cli::run::run_eval(args, &out),
         Command::Compile(args) => cli::compile::run_compile(args, &out),
         Command::Disasm(args) => cli::compile::run_disasm(args, &out),
+        Command::Schema(args) => cli::schema::run(args, &out),
         Command::Sim(args) => cli::sim::run(args, &out),
+        Command::Daemon(args) => cli::daemon::run(args, &out),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

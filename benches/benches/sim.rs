@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let mut config = SimConfig::new(SimPlatform::Freshdesk, KEY);
     config.seed = Some(seed(&now));
     let sim = runtime.block_on(SimHandle::start(config, addr)).expect("the simulator starts");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
+    let client = replica_runtime::connector::http_client_builder().pool_max_idle_per_host(1).build().unwrap();
     let base = sim.base_url();
 
     let get = |path: String| {

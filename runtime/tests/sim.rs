@@ -58,7 +58,7 @@ async fn start_with(platform: SimPlatform, configure: impl FnOnce(&mut SimConfig
     let mut config = SimConfig::new(platform, KEY);
     configure(&mut config);
     let handle = SimHandle::start(config, local()).await.expect("the simulator starts");
-    Sim { handle, client: reqwest::Client::new() }
+    Sim { handle, client: replica_runtime::connector::http_client_builder().build().expect("HTTP client") }
 }
 
 async fn start(platform: SimPlatform) -> Sim {
@@ -1056,7 +1056,8 @@ async fn the_clock_and_stats_over_the_control_api() {
     assert_eq!(sim.post("/api/v2/tickets", fd_ticket("far@example.com")).await.status, StatusCode::CREATED);
     let url = sim.url("/api/v2/tickets");
     sim.handle.shutdown().await;
-    let after = reqwest::Client::new().get(&url).basic_auth(KEY, Some("X")).send().await;
+    let client = replica_runtime::connector::http_client_builder().build().expect("HTTP client");
+    let after = client.get(&url).basic_auth(KEY, Some("X")).send().await;
     assert!(after.is_err(), "nothing listens after shutdown");
 }
 

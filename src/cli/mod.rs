@@ -3,9 +3,12 @@
 
 pub mod check;
 pub mod compile;
+pub mod daemon;
+pub mod demo;
 pub mod explain;
 pub mod parse;
 pub mod run;
+pub mod schema;
 pub mod sim;
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! What the end-to-end tests share: the `replica` binary with a fixed environment, and the
-//! repository root.
+//! repository root. Each test binary uses some of it.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 
