@@ -43,6 +43,13 @@ impl Answer {
     }
 }
 
+/// Fails unless `object` has every key.
+fn assert_has_keys(object: &Value, keys: &[&str]) {
+    for key in keys {
+        assert!(object.get(key).is_some(), "`{key}` missing from {object}");
+    }
+}
+
 fn local() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
 }
@@ -64,11 +71,7 @@ impl Sim {
     }
 
     async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
-        let mut request = self.client.request(method, self.url(path)).basic_auth(KEY, Some("X"));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let response = self.raw(method, path, body).await.unwrap_or_else(|e| panic!("{path}: {e}"));
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.expect("a body");
@@ -78,6 +81,20 @@ impl Sim {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
         Answer { status, headers, body }
+    }
+
+    /// The request as the client saw it: an error when the connection gave no answer.
+    async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut request = self.client.request(method, self.url(path)).basic_auth(KEY, Some("X"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await
     }
 
     async fn get(&self, path: &str) -> Answer {
@@ -211,7 +228,9 @@ async fn auth_content_type_and_json_errors() {
     let wrong_verb = sim.send(Method::PATCH, "/api/v2/tickets", None).await;
     assert_eq!(wrong_verb.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(wrong_verb.header("allow").is_some_and(|a| a.contains("POST")));
-    assert_eq!(sim.get("/api/v2/nothing_here").await.status, StatusCode::NOT_FOUND);
+    let unknown = sim.get("/api/v2/nothing_here").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.header("x-ratelimit-remaining").is_some(), "a 404 carries the rate-limit headers too");
     assert_eq!(sim.get("/api/v2/tickets/99999999999999999999999").await.status, StatusCode::NOT_FOUND);
     assert_eq!(sim.get("/api/v2/tickets/-1").await.status, StatusCode::NOT_FOUND);
 
@@ -241,39 +260,40 @@ async fn freshdesk_create_returns_the_full_ticket_with_location() {
     let ticket = &answer.body;
     let id = ticket["id"].as_i64().unwrap();
     assert_eq!(answer.header("location"), Some(sim.url(&format!("/api/v2/tickets/{id}")).as_str()));
-    for key in [
-        "cc_emails",
-        "fwd_emails",
-        "reply_cc_emails",
-        "fr_escalated",
-        "spam",
-        "email_config_id",
-        "group_id",
-        "priority",
-        "requester_id",
-        "responder_id",
-        "source",
-        "status",
-        "subject",
-        "company_id",
-        "id",
-        "type",
-        "to_emails",
-        "product_id",
-        "due_by",
-        "fr_due_by",
-        "is_escalated",
-        "description",
-        "description_text",
-        "custom_fields",
-        "created_at",
-        "updated_at",
-        "tags",
-        "attachments",
-        "urgent",
-    ] {
-        assert!(ticket.get(key).is_some(), "`{key}` missing from {ticket}");
-    }
+    assert_has_keys(
+        ticket,
+        &[
+            "cc_emails",
+            "fwd_emails",
+            "reply_cc_emails",
+            "fr_escalated",
+            "spam",
+            "email_config_id",
+            "group_id",
+            "priority",
+            "requester_id",
+            "responder_id",
+            "source",
+            "status",
+            "subject",
+            "company_id",
+            "id",
+            "type",
+            "to_emails",
+            "product_id",
+            "due_by",
+            "fr_due_by",
+            "is_escalated",
+            "description",
+            "description_text",
+            "custom_fields",
+            "created_at",
+            "updated_at",
+            "tags",
+            "attachments",
+            "urgent",
+        ],
+    );
     assert_eq!(ticket["description_text"], "Some details on the issue");
     assert_eq!(ticket["source"], 2, "the default source is Portal");
     assert_eq!(ticket["reply_cc_emails"], json!(["ram@freshdesk.com"]));
@@ -300,20 +320,21 @@ async fn freshservice_create_is_wrapped_and_needs_status_priority_description() 
     let answer = sim.post("/api/v2/tickets", fs_ticket("ada@example.com")).await;
     assert_eq!(answer.status, StatusCode::CREATED);
     let ticket = &answer.body["ticket"];
-    for key in [
-        "workspace_id",
-        "urgency",
-        "impact",
-        "category",
-        "department_id",
-        "requested_for_id",
-        "deleted",
-        "approval_status_name",
-        "resolution_notes",
-        "description_text",
-    ] {
-        assert!(ticket.get(key).is_some(), "`{key}` missing from {ticket}");
-    }
+    assert_has_keys(
+        ticket,
+        &[
+            "workspace_id",
+            "urgency",
+            "impact",
+            "category",
+            "department_id",
+            "requested_for_id",
+            "deleted",
+            "approval_status_name",
+            "resolution_notes",
+            "description_text",
+        ],
+    );
     assert_eq!(ticket["type"], "Incident");
     assert_eq!(ticket["workspace_id"], 2);
     let missing = sim.post("/api/v2/tickets", json!({"subject": "x", "email": "ada@example.com"})).await;
@@ -752,20 +773,21 @@ async fn ticket_fields_carry_what_a_schema_lock_needs() {
     let number = by_type("custom_number");
     assert_eq!(number["required_for_closure"], true);
     for field in fields.as_array().unwrap() {
-        for key in [
-            "id",
-            "name",
-            "label",
-            "position",
-            "type",
-            "default",
-            "required_for_closure",
-            "required_for_agents",
-            "created_at",
-            "updated_at",
-        ] {
-            assert!(field.get(key).is_some(), "{key} missing in {field}");
-        }
+        assert_has_keys(
+            field,
+            &[
+                "id",
+                "name",
+                "label",
+                "position",
+                "type",
+                "default",
+                "required_for_closure",
+                "required_for_agents",
+                "created_at",
+                "updated_at",
+            ],
+        );
     }
     let only = sim.get("/api/v2/ticket_fields?type=default_status").await.body;
     assert_eq!(only.as_array().unwrap().len(), 1);
@@ -885,13 +907,7 @@ async fn latency_is_added() {
 #[tokio::test]
 async fn resets_errors_and_drops_after_commit() {
     let sim = start_with(SimPlatform::Freshdesk, |c| c.faults = "reset_rate=1".parse().unwrap()).await;
-    let reset = sim
-        .client
-        .post(sim.url("/api/v2/tickets"))
-        .basic_auth(KEY, Some("X"))
-        .json(&fd_ticket("a@example.com"))
-        .send()
-        .await;
+    let reset = sim.raw(Method::POST, "/api/v2/tickets", Some(fd_ticket("a@example.com"))).await;
     let error = reset.expect_err("a reset connection gives the client no answer");
     assert!(!error.is_status() && !error.is_timeout(), "{error:?}");
     assert!(sim.handle.state().tickets.is_empty(), "a reset request is not processed");
@@ -899,32 +915,20 @@ async fn resets_errors_and_drops_after_commit() {
 
     sim.handle.set_faults("error_rate=1,seed=3".parse().unwrap());
     for _ in 0..6 {
-        let answer =
-            sim.client.get(sim.url("/api/v2/tickets")).basic_auth(KEY, Some("X")).send().await.unwrap();
+        let answer = sim.raw(Method::GET, "/api/v2/tickets", None).await.unwrap();
         assert!([500, 502, 503].contains(&answer.status().as_u16()), "{}", answer.status());
     }
 
     sim.handle.set_faults("drop_after_commit=1".parse().unwrap());
     let listed = sim.get("/api/v2/tickets").await;
     assert_eq!(listed.status, StatusCode::OK, "only writes are dropped");
-    let dropped = sim
-        .client
-        .post(sim.url("/api/v2/tickets"))
-        .basic_auth(KEY, Some("X"))
-        .json(&fd_ticket("a@example.com"))
-        .send()
-        .await;
+    let dropped = sim.raw(Method::POST, "/api/v2/tickets", Some(fd_ticket("a@example.com"))).await;
     assert!(dropped.is_err(), "no answer");
     let state = sim.handle.state();
     assert_eq!(state.tickets.len(), 1, "but the ticket was stored");
     let id = state.tickets[0]["id"].as_i64().unwrap();
-    let note = sim
-        .client
-        .post(sim.url(&format!("/api/v2/tickets/{id}/notes")))
-        .basic_auth(KEY, Some("X"))
-        .json(&json!({"body": "n"}))
-        .send()
-        .await;
+    let note =
+        sim.raw(Method::POST, &format!("/api/v2/tickets/{id}/notes"), Some(json!({"body": "n"}))).await;
     assert!(note.is_err());
     assert_eq!(sim.handle.state().conversations.len(), 1, "the note was stored");
     assert_eq!(sim.handle.stats().faults.dropped_after_commit, 2);
@@ -953,8 +957,7 @@ async fn faults_are_the_same_under_the_same_seed() {
         let sim = start_with(SimPlatform::Freshservice, |c| c.faults = spec.clone()).await;
         let mut statuses = Vec::new();
         for _ in 0..30 {
-            let answer =
-                sim.client.get(sim.url("/api/v2/tickets")).basic_auth(KEY, Some("X")).send().await.unwrap();
+            let answer = sim.raw(Method::GET, "/api/v2/tickets", None).await.unwrap();
             statuses.push(answer.status().as_u16());
         }
         runs.push(statuses);
@@ -1045,7 +1048,44 @@ async fn the_clock_and_stats_over_the_control_api() {
     assert_eq!(sim.handle.stats().requests, 0);
     let (status, _) = sim.control(Method::POST, "/_sim/save", "").await;
     assert_eq!(status, StatusCode::CONFLICT, "no save path configured");
+    let far = format!("{{\"seconds\": {}}}", i64::MAX);
+    let (status, _) = sim.control(Method::POST, "/_sim/clock/advance", &far).await;
+    assert_eq!(status, StatusCode::OK, "the clock stops at a thousand years");
+    assert_eq!(sim.get("/api/v2/tickets?order_by=due_by").await.status, StatusCode::OK);
+    sim.handle.advance_clock(Duration::from_secs(u64::MAX));
+    assert_eq!(sim.post("/api/v2/tickets", fd_ticket("far@example.com")).await.status, StatusCode::CREATED);
+    let url = sim.url("/api/v2/tickets");
     sim.handle.shutdown().await;
+    let client = replica_runtime::connector::http_client_builder().build().expect("HTTP client");
+    let after = client.get(&url).basic_auth(KEY, Some("X")).send().await;
+    assert!(after.is_err(), "nothing listens after shutdown");
+}
+
+/// Concurrent clients get distinct ids and lose nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_and_notes() {
+    let sim = std::sync::Arc::new(start(SimPlatform::Freshservice).await);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let sim = sim.clone();
+        tasks.spawn(async move {
+            let ticket = sim.ticket(fs_ticket(&format!("u{}@example.com", i % 7))).await;
+            let id = ticket["id"].as_i64().unwrap();
+            let note = sim.post(&format!("/api/v2/tickets/{id}/notes"), json!({"body": "n"})).await;
+            assert_eq!(note.status, StatusCode::CREATED);
+            id
+        });
+    }
+    let mut ids = Vec::new();
+    while let Some(id) = tasks.join_next().await {
+        ids.push(id.expect("the task ran"));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+    let state = sim.handle.state();
+    assert_eq!((state.tickets.len(), state.conversations.len()), (40, 40));
+    assert_eq!(state.contacts.len(), 7, "one requester per distinct email");
 }
 
 // ------------------------------------------------------------------ robustness
@@ -1145,5 +1185,42 @@ async fn malformed_input_never_gets_a_server_error() {
         }
         assert_eq!(sim.get("/api/v2/tickets/1").await.status, StatusCode::OK, "still serving");
         assert_eq!(sim.handle.stats().by_status.keys().filter(|s| s.starts_with('5')).count(), 0);
+    }
+}
+
+#[tokio::test]
+async fn ids_above_32_bits() {
+    let big = seed(
+        json!({"next_ids": {"ticket": 67_042_965_499i64, "user": 35_010_088_657i64, "conversation": 5_000_000_000i64}}),
+    );
+    let sim = start_with(SimPlatform::Freshdesk, |c| c.seed = Some(big)).await;
+    let ticket = sim.ticket(fd_ticket("big@example.com")).await;
+    assert_eq!(ticket["id"], 67_042_965_499i64);
+    assert_eq!(ticket["requester_id"], 35_010_088_657i64);
+    let note = sim.post("/api/v2/tickets/67042965499/notes", json!({"body": "n"})).await;
+    assert_eq!(note.body["id"], 5_000_000_000i64);
+    assert_eq!(sim.get("/api/v2/tickets/67042965499").await.status, StatusCode::OK);
+    assert_eq!(sim.get("/api/v2/contacts/35010088657").await.body["email"], "big@example.com");
+    sim.handle.reset_stats();
+    assert_eq!(sim.handle.stats(), Default::default());
+}
+
+/// The example states in `examples/sim/` load, and their tickets pass the simulator's own
+/// validation when sent back as an update.
+#[tokio::test]
+async fn the_example_seeds_load() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sim");
+    for (file, platform, ticket) in [
+        ("acme-freshdesk.json", SimPlatform::Freshdesk, 1000),
+        ("globex-freshservice.json", SimPlatform::Freshservice, 2000),
+    ] {
+        let seed = SeedState::read(&dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let sim = start_with(platform, |c| c.seed = Some(seed)).await;
+        let view = sim.get(&format!("/api/v2/tickets/{ticket}")).await;
+        assert_eq!(view.status, StatusCode::OK, "{file}");
+        let body = unwrap(platform, "ticket", view.body);
+        let update = json!({"priority": body["priority"], "custom_fields": body["custom_fields"], "tags": body["tags"]});
+        let answer = sim.put(&format!("/api/v2/tickets/{ticket}"), update).await;
+        assert_eq!(answer.status, StatusCode::OK, "{file}: {}", answer.body);
     }
 }

@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+/// How far the simulated clock may move from the real one: a thousand years.
+pub const MAX_OFFSET_SECS: i64 = 1000 * 366 * 86_400;
+
 /// Real time plus an offset, in whole seconds.
 #[derive(Debug, Default)]
 pub struct SimClock {
@@ -25,8 +28,12 @@ impl SimClock {
         real.saturating_add(self.offset_secs.load(Ordering::Relaxed))
     }
 
+    /// Moves the clock by `secs`; the offset stays within a thousand years, so that time
+    /// arithmetic never overflows.
     pub fn advance(&self, secs: i64) {
-        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+        let _ = self.offset_secs.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+            Some(offset.saturating_add(secs).clamp(-MAX_OFFSET_SECS, MAX_OFFSET_SECS))
+        });
     }
 
     pub fn offset(&self) -> i64 {
@@ -94,5 +101,8 @@ mod tests {
         let before = clock.now();
         clock.advance(31 * 86_400);
         assert!(clock.now() >= before + 31 * 86_400);
+        clock.advance(i64::MAX);
+        assert_eq!(clock.offset(), MAX_OFFSET_SECS);
+        assert!(format_time(clock.now()).starts_with('3'), "{}", format_time(clock.now()));
     }
 }

@@ -156,6 +156,6 @@ pub async fn get_stats(State(shared): Shr) -> Response {
 }
 
 pub async fn reset_stats(State(shared): Shr) -> Response {
-    *lock(&shared.stats) = Default::default();
+    *lock(&shared.stats) = super::stats::StatsRecorder::default();
     json_response(StatusCode::OK, &json!({"reset": true}))
 }

@@ -77,11 +77,7 @@ fn check_body(store: &Store, body: &Map<String, Value>, allowed: &[&str]) -> Vec
             },
             "from_email" => {
                 if !value.as_str().is_some_and(valid_email) {
-                    errors.push(FieldError::new(
-                        "from_email",
-                        super::errors::INVALID_VALUE,
-                        "It should be in the 'valid email address' format",
-                    ));
+                    errors.push(FieldError::bad_email("from_email"));
                 }
             }
             "attachments" => errors.push(FieldError::new(
@@ -91,11 +87,7 @@ fn check_body(store: &Store, body: &Map<String, Value>, allowed: &[&str]) -> Vec
             )),
             _ => match value.as_array() {
                 Some(items) if items.iter().all(|i| i.as_str().is_some_and(valid_email)) => {}
-                Some(_) => errors.push(FieldError::new(
-                    key.as_str(),
-                    super::errors::INVALID_VALUE,
-                    "It should contain elements that are in the 'valid email address' format",
-                )),
+                Some(_) => errors.push(FieldError::bad_email_list(key.as_str())),
                 None => errors.push(FieldError::mismatch(key.as_str(), "Array")),
             },
         }
@@ -153,8 +145,9 @@ async fn add(call: Call, note: bool) -> ApiResult {
         if let Some(Value::Array(cc)) = body.get("cc_emails") {
             replied.extend(cc.iter().cloned());
         }
-        conversation.fields.insert("to_emails".into(), json!(requester_email.iter().collect::<Vec<_>>()));
-        answer["to_emails"] = conversation.fields["to_emails"].clone();
+        let to = json!(requester_email.iter().collect::<Vec<_>>());
+        conversation.fields.insert("to_emails".into(), to.clone());
+        answer["to_emails"] = to;
         answer["replied_to"] = Value::Array(replied);
     }
     let _ = store.insert_conversation(conversation);

@@ -48,6 +48,30 @@ impl FieldError {
         )
     }
 
+    /// An address that is not an email address.
+    pub fn bad_email(field: impl Into<String>) -> FieldError {
+        FieldError::new(field, INVALID_VALUE, "It should be in the 'valid email address' format")
+    }
+
+    /// A list with an element that is not an email address.
+    pub fn bad_email_list(field: impl Into<String>) -> FieldError {
+        FieldError::new(
+            field,
+            INVALID_VALUE,
+            "It should contain elements that are in the 'valid email address' format",
+        )
+    }
+
+    /// A string that is not a date or time in a documented form.
+    pub fn bad_time(field: impl Into<String>) -> FieldError {
+        FieldError::new(field, INVALID_VALUE, "It should be in the 'valid date time' format")
+    }
+
+    /// Not a positive whole number (ids, pages).
+    pub fn not_positive(field: impl Into<String>) -> FieldError {
+        FieldError::new(field, INVALID_VALUE, "It should be a/an Positive Integer")
+    }
+
     /// `It should be a/an Integer`.
     pub fn mismatch(field: impl Into<String>, what: &str) -> FieldError {
         FieldError::new(field, DATATYPE_MISMATCH, format!("It should be a/an {what}"))

@@ -11,7 +11,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::errors::{ApiResult, FieldError, INVALID_VALUE};
+use super::errors::{ApiResult, FieldError};
 use super::http::{check, ok, Call};
 use super::seed::SeedCustomField;
 use super::state::Store;
@@ -136,7 +136,7 @@ pub async fn list(call: Call) -> ApiResult {
     let (params, mut errors) = call.params(allowed);
     if let Some(w) = params.get("workspace_id") {
         if w.trim().parse::<u64>().is_err() {
-            errors.push(FieldError::new("workspace_id", INVALID_VALUE, "It should be a/an Positive Integer"));
+            errors.push(FieldError::not_positive("workspace_id"));
         }
     }
     check(errors)?;

@@ -63,11 +63,7 @@ impl Params {
         match text.trim().parse::<i64>() {
             Ok(n) if n > 0 => Some(n),
             _ => {
-                errors.push(FieldError::new(
-                    key,
-                    super::errors::INVALID_VALUE,
-                    "It should be a/an Positive Integer",
-                ));
+                errors.push(FieldError::not_positive(key));
                 None
             }
         }

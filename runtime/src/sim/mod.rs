@@ -68,7 +68,7 @@ use tokio::task::JoinHandle;
 pub use clock::{format_time, parse_time};
 pub use faults::{FaultSpec, FaultSpecError};
 pub use seed::{NextIds, SeedCustomField, SeedError, SeedGroup, SeedState, SeedStatus, SeedUser};
-pub use stats::{RouteStats, SimStats};
+pub use stats::{FaultCounts, RouteStats, SimStats};
 
 /// Which platform an instance simulates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,6 +256,11 @@ impl SimHandle {
     /// Requests per route and status, 429s, injected faults, credits used.
     pub fn stats(&self) -> SimStats {
         lock(&self.shared.stats).snapshot()
+    }
+
+    /// Zeroes the counters (what `DELETE /_sim/stats` does), e.g. after a warm-up.
+    pub fn reset_stats(&self) {
+        *lock(&self.shared.stats) = Default::default();
     }
 
     /// Moves the simulated clock forward (whole seconds).

@@ -66,9 +66,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
             .route("/api/v2/requesters", get(users::list_contacts).post(users::create_contact))
             .route("/api/v2/requesters/{id}", get(users::view_contact)),
     };
+    // `layer` (not `route_layer`): unknown paths under the API pass the gate too, so that
+    // their 404 carries the rate-limit headers like every other answer.
     let api = api
         .method_not_allowed_fallback(wrong_method)
-        .route_layer(axum::middleware::from_fn_with_state(shared.clone(), gate::gate))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), gate::gate))
         .with_state(shared.clone());
     let control = Router::new()
         .route("/_sim", get(control::index))
@@ -80,7 +83,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_sim/stats", get(control::get_stats).delete(control::reset_stats))
         .method_not_allowed_fallback(wrong_method)
         .with_state(shared);
-    api.merge(control).fallback(not_found)
+    api.merge(control)
 }
 
 /// Accepts connections until `stop` turns true.

@@ -10,11 +10,13 @@
 //! newest first; Freshdesk serves pages 1..10 (page 11 is a 400) and ignores `per_page`.
 //! Deleted and spam tickets are never found.
 
+use std::collections::HashMap;
+
 use replica_compiler::query::{self, QueryFields};
 use replica_grammar::Diagnostic;
 use serde_json::{json, Value};
 
-use super::errors::{ApiResult, FieldError, INVALID_VALUE};
+use super::errors::{ApiError, ApiResult, FieldError, INVALID_VALUE};
 use super::http::{check, ok, Call};
 use super::paging::{self, Page};
 use super::tickets::render;
@@ -38,7 +40,7 @@ pub async fn search(call: Call) -> ApiResult {
     let page = Page { page: requested.page, per_page: RESULTS_PER_PAGE };
     let workspace = params.get("workspace_id").map(|w| w.trim().parse::<i64>());
     if matches!(workspace, Some(Err(_))) {
-        errors.push(FieldError::new("workspace_id", INVALID_VALUE, "It should be a/an Positive Integer"));
+        errors.push(FieldError::not_positive("workspace_id"));
     }
     let text = match params.get("query") {
         None => {
@@ -59,44 +61,68 @@ pub async fn search(call: Call) -> ApiResult {
     };
     check(errors)?;
     let text = text.unwrap_or_default();
-    let store = call.shared.store();
-    let facts = store.facts.platform.search_facts();
-    let (compiled, diagnostics) = query::compile(&text, 0, &facts.fields());
-    let Some(compiled) = compiled else {
-        return Err(super::errors::ApiError::validation(query_errors(&diagnostics, &facts.fields())));
+    let mut store = call.shared.store();
+    let compiled = {
+        let facts = store.facts.platform.search_facts();
+        let (compiled, diagnostics) = query::compile(&text, 0, &facts.fields());
+        match compiled {
+            Some(compiled) => compiled,
+            None => return Err(ApiError::validation(query_errors(&diagnostics, &facts.fields()))),
+        }
     };
+    // Freshservice's `email` reads the requester's address (`requester.email`).
     let wants_email = compiled.conditions().iter().any(|c| c.field == "email");
+    let emails: HashMap<i64, Option<String>> = if wants_email {
+        store.contacts.values().chain(store.agents.values()).map(|u| (u.id, u.email.clone())).collect()
+    } else {
+        HashMap::new()
+    };
     let workspace = match workspace {
         Some(Ok(0)) => None,
         Some(Ok(w)) => Some(w),
         _ => Some(2),
     };
-    let mut found: Vec<_> = store
-        .tickets
-        .values()
-        .filter(|t| !t.deleted && !t.spam)
-        .filter(|t| {
-            platform != SimPlatform::Freshservice
-                || workspace.is_none_or(|w| t.int("workspace_id") == Some(w))
-        })
-        .filter(|t| {
-            let mut fields = t.fields.clone();
+    let mut found: Vec<(i64, i64)> = Vec::new();
+    for ticket in store.tickets.values_mut() {
+        let other_workspace = platform == SimPlatform::Freshservice
+            && workspace.is_some_and(|w| ticket.int("workspace_id") != Some(w));
+        if ticket.deleted || ticket.spam || other_workspace {
+            continue;
+        }
+        // The evaluator reads JSON: lend it the ticket's map rather than copy it.
+        let mut value = Value::Object(std::mem::take(&mut ticket.fields));
+        if wants_email {
+            let email = ticket_requester(&value).and_then(|r| emails.get(&r).cloned().flatten());
+            value["requester"] = json!({ "email": email });
+        }
+        let hit = query::matches(&compiled, &value);
+        if let Value::Object(mut fields) = value {
             if wants_email {
-                let email = t.int("requester_id").and_then(|r| store.user(r)).and_then(|u| u.email.clone());
-                fields.insert("requester".into(), json!({ "email": email }));
+                fields.remove("requester");
             }
-            query::matches(&compiled, &Value::Object(fields))
-        })
-        .collect();
-    found.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+            ticket.fields = fields;
+        }
+        if hit {
+            found.push((ticket.created, ticket.id));
+        }
+    }
+    found.sort_by(|a, b| b.cmp(a));
     let total = found.len();
-    let (items, _) = page.slice(found);
-    let items: Vec<Value> = items.into_iter().map(|t| render(&store, t, &[], true)).collect();
+    let (ids, _) = page.slice(found);
+    let items: Vec<Value> = ids
+        .into_iter()
+        .filter_map(|(_, id)| store.tickets.get(&id))
+        .map(|t| render(&store, t, &[], true))
+        .collect();
     let body = match platform {
         SimPlatform::Freshdesk => json!({"total": total, "results": items}),
         SimPlatform::Freshservice => json!({"tickets": items, "total": total}),
     };
     Ok(ok(&body))
+}
+
+fn ticket_requester(ticket: &Value) -> Option<i64> {
+    ticket.get("requester_id").and_then(Value::as_i64)
 }
 
 /// The query module's errors as validation entries on `query`.

@@ -322,7 +322,7 @@ impl Store {
             }
         }
         if raw.contains_key("created_at") && !raw.contains_key("updated_at") {
-            let created = conversation.fields["created_at"].clone();
+            let created = conversation.fields.get("created_at").cloned().unwrap_or(Value::Null);
             conversation.fields.insert("updated_at".into(), created);
         }
         if !raw.contains_key("body_text") {

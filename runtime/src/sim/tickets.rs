@@ -174,11 +174,7 @@ pub async fn list(call: Call) -> ApiResult {
     let updated_since = params.get("updated_since").and_then(|text| {
         let parsed = parse_time(text);
         if parsed.is_none() {
-            errors.push(FieldError::new(
-                "updated_since",
-                INVALID_VALUE,
-                "It should be in the 'valid date time' format",
-            ));
+            errors.push(FieldError::bad_time("updated_since"));
         }
         parsed
     });
@@ -188,11 +184,7 @@ pub async fn list(call: Call) -> ApiResult {
             Ok(0) => None,
             Ok(n) if n > 0 => Some(n),
             _ => {
-                errors.push(FieldError::new(
-                    "workspace_id",
-                    INVALID_VALUE,
-                    "It should be a/an Positive Integer",
-                ));
+                errors.push(FieldError::not_positive("workspace_id"));
                 None
             }
         },
@@ -437,7 +429,7 @@ pub async fn restore(call: Call) -> ApiResult {
 }
 
 /// A mutable ticket that may take conversations (404 when missing, 405 when deleted or spam).
-pub fn open_ticket<'s>(store: &'s mut Store, id: i64) -> Result<&'s mut Ticket, ApiError> {
+pub fn open_ticket(store: &mut Store, id: i64) -> Result<&mut Ticket, ApiError> {
     let ticket = store.tickets.get_mut(&id).ok_or_else(ApiError::not_found)?;
     refuse_if_gone(ticket, "changed")?;
     Ok(ticket)

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::clock::format_time;
-use super::errors::{ApiError, ApiResult, FieldError, DUPLICATE_VALUE, INVALID_VALUE};
+use super::errors::{ApiError, ApiResult, FieldError, DUPLICATE_VALUE};
 use super::http::{check, created, ok, Call};
 use super::paging;
 use super::state::{Group, Store, User};
@@ -273,13 +273,8 @@ pub async fn create_contact(call: Call) -> ApiResult {
     if email.is_none() && phone.is_none() && mobile.is_none() && !other_identity {
         errors.push(FieldError::missing(email_key));
     }
-    if let Some(email) = email.as_deref().filter(|e| !valid_email(e)) {
-        let _ = email;
-        errors.push(FieldError::new(
-            email_key,
-            INVALID_VALUE,
-            "It should be in the 'valid email address' format",
-        ));
+    if email.as_deref().is_some_and(|e| !valid_email(e)) {
+        errors.push(FieldError::bad_email(email_key));
     }
     let company =
         match body.get(if platform == SimPlatform::Freshdesk { "company_id" } else { "department_ids" }) {

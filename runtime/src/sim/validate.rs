@@ -143,11 +143,7 @@ fn check_value(field: &Field, value: &Value, store: &Store, errors: &mut Vec<Fie
                 }
             }
             if name == "email" && !valid_email(text) {
-                errors.push(FieldError::new(
-                    name,
-                    INVALID_VALUE,
-                    "It should be in the 'valid email address' format",
-                ));
+                errors.push(FieldError::bad_email(name));
                 return None;
             }
             Some(value.clone())
@@ -160,11 +156,7 @@ fn check_value(field: &Field, value: &Value, store: &Store, errors: &mut Vec<Fie
             match parse_time(text) {
                 Some(secs) => Some(Value::String(format_time(secs))),
                 None => {
-                    errors.push(FieldError::new(
-                        name,
-                        INVALID_VALUE,
-                        "It should be in the 'valid date time' format",
-                    ));
+                    errors.push(FieldError::bad_time(name));
                     None
                 }
             }
@@ -185,11 +177,7 @@ fn check_value(field: &Field, value: &Value, store: &Store, errors: &mut Vec<Fie
                 return None;
             }
             if EMAIL_LISTS.contains(&name) && !items.iter().filter_map(Value::as_str).all(valid_email) {
-                errors.push(FieldError::new(
-                    name,
-                    INVALID_VALUE,
-                    "It should contain elements that are in the 'valid email address' format",
-                ));
+                errors.push(FieldError::bad_email_list(name));
                 return None;
             }
             Some(value.clone())
@@ -247,11 +235,7 @@ fn check_custom(name: &str, value: &Value, store: &Store, errors: &mut Vec<Field
         "date_time" => match value.as_str().map(parse_time) {
             Some(Some(secs)) => Some(Value::String(format_time(secs))),
             Some(None) => {
-                errors.push(FieldError::new(
-                    name,
-                    INVALID_VALUE,
-                    "It should be in the 'valid date time' format",
-                ));
+                errors.push(FieldError::bad_time(name));
                 None
             }
             None => mismatch(errors, "String"),
