@@ -26,13 +26,9 @@ async fn sim(platform: SimPlatform, configure: impl FnOnce(&mut SimConfig)) -> S
     SimHandle::start(config, local()).await.expect("the simulator starts")
 }
 
-fn kind(platform: SimPlatform) -> PlatformKind {
-    platform.name().parse().unwrap()
-}
-
 /// A client of the simulator with short backoffs, so that retries do not slow the tests.
 fn client_with(sim: &SimHandle, tune: impl FnOnce(&mut ClientConfig)) -> Client {
-    let mut config = ClientConfig::new(kind(sim.platform()), sim.base_url(), ApiKey::new(KEY));
+    let mut config = ClientConfig::new(sim.platform(), sim.base_url(), ApiKey::new(KEY));
     config.retry = RetryPolicy {
         max_attempts: 4,
         base_delay: Duration::from_millis(5),

@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::Args;
 use replica_runtime::sim::{FaultSpec, SeedState, SimConfig, SimHandle, SimPlatform};
 
+use super::schema::parse_platform;
 use crate::output::Output;
 use crate::Outcome;
 
@@ -52,10 +53,6 @@ pub struct SimArgs {
     /// The largest request body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
-}
-
-fn parse_platform(text: &str) -> Result<SimPlatform, String> {
-    text.parse()
 }
 
 fn parse_faults(text: &str) -> Result<FaultSpec, String> {

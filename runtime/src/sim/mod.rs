@@ -58,7 +58,6 @@ mod validate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -70,47 +69,8 @@ pub use faults::{FaultSpec, FaultSpecError};
 pub use seed::{NextIds, SeedCustomField, SeedError, SeedGroup, SeedState, SeedStatus, SeedUser};
 pub use stats::{FaultCounts, RouteStats, SimStats};
 
-/// Which platform an instance simulates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SimPlatform {
-    Freshdesk,
-    Freshservice,
-}
-
-impl SimPlatform {
-    /// `freshdesk`, `freshservice`: the name in the compiler's schema and in seeds.
-    pub fn name(self) -> &'static str {
-        match self {
-            SimPlatform::Freshdesk => "freshdesk",
-            SimPlatform::Freshservice => "freshservice",
-        }
-    }
-
-    pub fn display_name(self) -> &'static str {
-        match self {
-            SimPlatform::Freshdesk => "Freshdesk",
-            SimPlatform::Freshservice => "Freshservice",
-        }
-    }
-}
-
-impl std::fmt::Display for SimPlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for SimPlatform {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<SimPlatform, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "freshdesk" => Ok(SimPlatform::Freshdesk),
-            "freshservice" => Ok(SimPlatform::Freshservice),
-            other => Err(format!("unknown platform `{other}` (expected `freshdesk` or `freshservice`)")),
-        }
-    }
-}
+/// Which platform an instance simulates (the platforms are one type across Replica).
+pub use crate::platform::PlatformKind as SimPlatform;
 
 /// How to start an instance.
 #[derive(Clone, Debug)]
