@@ -3,13 +3,15 @@
 //! instance). Workloads: view one ticket, view one with `include=conversations,requester`,
 //! list a page of 100 out of 1,000 recent tickets, search with a filter query, and create a
 //! ticket (validation, requester look-up, storage). The criterion throughput is one element
-//! per request, so `thrpt` reads as requests per second.
+//! per request, so `thrpt` reads as requests per second. Then the connector's overhead: the
+//! same ticket view through `connector::Client` and as a bare reqwest call.
 //!
 //! Run: `cargo bench -p replica-benches --bench sim`
 
 use std::net::SocketAddr;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use replica_runtime::connector::{ApiKey, Client, ClientConfig, PlatformKind};
 use replica_runtime::sim::{SeedState, SimConfig, SimHandle, SimPlatform};
 use serde_json::{json, Value};
 
@@ -92,6 +94,25 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("create_ticket", |b| b.iter(|| runtime.block_on(create())));
+    group.finish();
+
+    // The connector's cost per call, side by side with a bare request for the same ticket:
+    // the rate budget, the retry loop, header parsing, JSON decoding and the typed ticket.
+    let connector = Client::new(ClientConfig::new(PlatformKind::Freshdesk, base.clone(), ApiKey::new(KEY))).unwrap();
+    let bare = || {
+        let request = client.get(format!("{base}/api/v2/tickets/1")).basic_auth(KEY, Some("X"));
+        async move {
+            let response = request.send().await.expect("an answer");
+            assert!(response.status().is_success());
+            let ticket: Value = serde_json::from_slice(&response.bytes().await.expect("a body")).expect("JSON");
+            ticket["id"].as_i64()
+        }
+    };
+    assert_eq!(runtime.block_on(bare()), runtime.block_on(connector.ticket_plain(1)).ok().map(|t| t.id));
+    let mut group = c.benchmark_group("connector_overhead");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("bare_reqwest_view", |b| b.iter(|| runtime.block_on(bare())));
+    group.bench_function("connector_view", |b| b.iter(|| runtime.block_on(connector.ticket_plain(1)).unwrap().id));
     group.finish();
     let stats = sim.stats();
     println!(
