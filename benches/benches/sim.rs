@@ -98,13 +98,15 @@ fn bench(c: &mut Criterion) {
 
     // The connector's cost per call, side by side with a bare request for the same ticket:
     // the rate budget, the retry loop, header parsing, JSON decoding and the typed ticket.
-    let connector = Client::new(ClientConfig::new(PlatformKind::Freshdesk, base.clone(), ApiKey::new(KEY))).unwrap();
+    let connector =
+        Client::new(ClientConfig::new(PlatformKind::Freshdesk, base.clone(), ApiKey::new(KEY))).unwrap();
     let bare = || {
         let request = client.get(format!("{base}/api/v2/tickets/1")).basic_auth(KEY, Some("X"));
         async move {
             let response = request.send().await.expect("an answer");
             assert!(response.status().is_success());
-            let ticket: Value = serde_json::from_slice(&response.bytes().await.expect("a body")).expect("JSON");
+            let ticket: Value =
+                serde_json::from_slice(&response.bytes().await.expect("a body")).expect("JSON");
             ticket["id"].as_i64()
         }
     };
@@ -112,7 +114,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("connector_overhead");
     group.throughput(Throughput::Elements(1));
     group.bench_function("bare_reqwest_view", |b| b.iter(|| runtime.block_on(bare())));
-    group.bench_function("connector_view", |b| b.iter(|| runtime.block_on(connector.ticket_plain(1)).unwrap().id));
+    group.bench_function("connector_view", |b| {
+        b.iter(|| runtime.block_on(connector.ticket_plain(1)).unwrap().id)
+    });
     group.finish();
     let stats = sim.stats();
     println!(

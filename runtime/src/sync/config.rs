@@ -61,6 +61,15 @@ pub struct NodeConfig {
     pub start_from: StartFrom,
     #[serde(default)]
     pub requester_email: Option<String>,
+    /// Where the node serves its admin API and its peers' requests (HTTP).
+    #[serde(default)]
+    pub listen: Option<std::net::SocketAddr>,
+    /// A bearer token that admin requests from other machines must carry; without one,
+    /// only this machine (loopback) may use the admin API.
+    #[serde(default)]
+    pub admin_token_env: Option<String>,
+    #[serde(default)]
+    pub admin_token_file: Option<PathBuf>,
     #[serde(default, rename = "connection")]
     pub connections: Vec<ConnectionConfig>,
 }
@@ -70,7 +79,42 @@ pub struct NodeConfig {
 pub struct ConnectionConfig {
     pub name: String,
     pub rules: PathBuf,
+    /// The other side's node name.
     pub peer: String,
+    /// Where the other node listens, when it runs in another process (`https://…`); without
+    /// it, the peer is a node of the same file.
+    #[serde(default)]
+    pub peer_url: Option<String>,
+    /// The secret both sides sign their requests with (required with `peer_url`).
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    #[serde(default)]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl ConnectionConfig {
+    /// The shared secret, from where the configuration says it is.
+    pub fn secret(&self) -> Result<crate::sync::signing::Secret, String> {
+        let text = match (&self.secret_env, &self.secret_file) {
+            (Some(var), _) => std::env::var(var).map_err(|_| {
+                format!(
+                    "connection `{}`: the environment variable `{var}` (its secret) is not set",
+                    self.name
+                )
+            })?,
+            (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+                format!("connection `{}`: cannot read the secret file `{}`: {e}", self.name, path.display())
+            })?,
+            (None, None) => {
+                return Err(format!("connection `{}`: set `secret_env` or `secret_file`", self.name))
+            }
+        };
+        let text = text.trim();
+        if text.len() < 16 {
+            return Err(format!("connection `{}`: the secret is shorter than 16 characters", self.name));
+        }
+        Ok(crate::sync::signing::Secret::new(text.as_bytes().to_vec()))
+    }
 }
 
 /// Where the change feed begins the first time a node starts (later starts continue from
@@ -135,6 +179,20 @@ impl NodeConfig {
     pub fn connection(&self, name: &str) -> Option<&ConnectionConfig> {
         self.connections.iter().find(|c| c.name == name)
     }
+
+    /// The admin token, when one is configured.
+    pub fn admin_token(&self) -> Result<Option<crate::sync::signing::Secret>, String> {
+        let text = match (&self.admin_token_env, &self.admin_token_file) {
+            (Some(var), _) => std::env::var(var).map_err(|_| {
+                format!("node `{}`: the environment variable `{var}` (the admin token) is not set", self.name)
+            })?,
+            (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+                format!("node `{}`: cannot read the admin token file `{}`: {e}", self.name, path.display())
+            })?,
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(crate::sync::signing::Secret::new(text.trim().as_bytes().to_vec())))
+    }
 }
 
 impl Config {
@@ -188,6 +246,9 @@ impl Config {
                 *file = base.join(&*file);
             }
             node.state = base.join(&node.state);
+            if let Some(file) = &mut node.admin_token_file {
+                *file = base.join(&*file);
+            }
             let mut connections = HashSet::new();
             for connection in &mut node.connections {
                 if !connections.insert(connection.name.clone()) {
@@ -197,6 +258,23 @@ impl Config {
                     )));
                 }
                 connection.rules = base.join(&connection.rules);
+                if let Some(file) = &mut connection.secret_file {
+                    *file = base.join(&*file);
+                }
+                if connection.peer_url.is_some() {
+                    if connection.secret_env.is_none() && connection.secret_file.is_none() {
+                        return Err(error(format!(
+                            "node `{}`, connection `{}`, key `secret_env`: missing; a peer in another process needs a shared secret (or `secret_file`)",
+                            node.name, connection.name
+                        )));
+                    }
+                    if node.listen.is_none() {
+                        return Err(error(format!(
+                            "node `{}`, key `listen`: missing; connection `{}` has a peer in another process, which sends its replicas here",
+                            node.name, connection.name
+                        )));
+                    }
+                }
             }
         }
         let states: HashSet<&Path> = nodes.iter().map(|n| n.state.as_path()).collect();
@@ -204,10 +282,10 @@ impl Config {
             return Err(error("two nodes share one `state` file; each node needs its own".into()));
         }
         for node in &nodes {
-            for connection in &node.connections {
+            for connection in node.connections.iter().filter(|c| c.peer_url.is_none()) {
                 let Some(peer) = nodes.iter().find(|n| n.name == connection.peer) else {
                     return Err(error(format!(
-                        "node `{}`, connection `{}`, key `peer`: there is no node `{}` in this file",
+                        "node `{}`, connection `{}`, key `peer`: there is no node `{}` in this file (for a node in another process, give its `peer_url`)",
                         node.name, connection.name, connection.peer
                     )));
                 };

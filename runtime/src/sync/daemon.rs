@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 
@@ -11,8 +12,9 @@ use tokio::sync::{watch, Notify};
 use super::config::{Config, NodeConfig};
 use super::events::EventSink;
 use super::node::{Link, Node};
-use super::peer::{InProcessPeer, Peer};
+use super::peer::{HttpPeer, InProcessPeer, Peer};
 use super::rules::ConnectionRules;
+use super::shared::{PeerAuth, Shared};
 use super::store::SqliteStore;
 use crate::connector::{Client, ClientConfig};
 
@@ -129,6 +131,22 @@ fn run_node(
             return;
         }
     };
+    if let Some(addr) = config.listen {
+        let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+            Ok(listener) => listener,
+            Err(e) => {
+                let _ = ready.send(Err(fail(format!("cannot listen on {addr}: {e}"))));
+                return;
+            }
+        };
+        let shared = node.shared().clone();
+        runtime.spawn(async move {
+            if let Err(e) = super::server::serve(listener, shared).await {
+                tracing::error!(error = %e, "the node's HTTP listener stopped");
+            }
+        });
+        tracing::info!(node = %name, %addr, "admin API and peer endpoint listening");
+    }
     let _ = ready.send(Ok(name.clone()));
     tracing::info!(node = %name, platform = %config.platform, connections = config.connections.len(), "node started");
     runtime.block_on(node.run(shutdown));
@@ -149,14 +167,42 @@ fn build(
     let client = Client::new(client_config).map_err(|e| e.to_string())?;
     let store = SqliteStore::open(&config.state).map_err(|e| e.to_string())?;
     let mut links = Vec::new();
+    let mut peers = HashMap::new();
     for connection in &config.connections {
         let rules = ConnectionRules::load(&connection.rules, config.platform).map_err(|e| e.to_string())?;
-        let (state, wake) = wakes
-            .get(&connection.peer)
-            .ok_or_else(|| format!("the peer `{}` is not running here", connection.peer))?;
-        let peer = Peer::InProcess(InProcessPeer::new(connection.peer.clone(), state.clone(), wake.clone()));
-        links.push(Link::new(&connection.name, peer, rules));
+        let peer = match &connection.peer_url {
+            Some(url) => {
+                let secret = connection.secret()?;
+                peers.insert(
+                    connection.name.clone(),
+                    PeerAuth { node: connection.peer.clone(), secret: secret.clone() },
+                );
+                Peer::Http(HttpPeer::new(&connection.peer, &config.name, url, &connection.name, secret)?)
+            }
+            None => {
+                let (state, wake) = wakes
+                    .get(&connection.peer)
+                    .ok_or_else(|| format!("the peer `{}` is not running here", connection.peer))?;
+                Peer::InProcess(InProcessPeer::new(connection.peer.clone(), state.clone(), wake.clone()))
+            }
+        };
+        links.push(Link::new(connection.clone(), Rc::new(peer), rules));
     }
     let wake = wakes.get(&config.name).map(|(_, wake)| wake.clone()).unwrap_or_default();
-    Ok(Node::new(config.clone(), client, Box::new(store), links, events, wake))
+    let (commands, received) = tokio::sync::mpsc::unbounded_channel();
+    let shared = Arc::new(Shared {
+        node: config.name.clone(),
+        platform: config.platform,
+        started_at: chrono::Utc::now(),
+        wake,
+        commands,
+        client: client.clone(),
+        store: SqliteStore::open(&config.state).map_err(|e| e.to_string())?,
+        state: Default::default(),
+        counters: Default::default(),
+        peers,
+        replays: Default::default(),
+        admin_token: config.admin_token()?,
+    });
+    Ok(Node::new(config.clone(), client, Box::new(store), links, events, shared, received))
 }

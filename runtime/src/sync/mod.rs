@@ -43,10 +43,17 @@
 //!   parked with its rendered diagnostic and blocks only that twin.
 
 pub mod config;
+pub mod control;
 pub mod daemon;
+pub mod delivery;
 pub mod envelope;
 pub mod events;
+pub mod incoming;
 pub mod node;
+pub mod outgoing;
 pub mod peer;
 pub mod rules;
+pub mod server;
+pub mod shared;
+pub mod signing;
 pub mod store;

@@ -1,6 +1,7 @@
 //! How envelopes reach the other node of a connection. A peer in the same process gets them
 //! straight into its store (its own SQLite connection to the peer's database) and is woken;
-//! a peer in another process will get them over HTTP.
+//! a peer in another process gets them over HTTP(S), in a request signed with the
+//! connection's shared secret ([`super::signing`]), at `POST <peer_url>/v1/peer/<connection>/envelopes`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,11 +9,13 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use super::envelope::Envelope;
+use super::signing::{sign, Secret, NODE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use super::store::{SqliteStore, Store, StoreError};
 
 /// The other side of a connection.
 pub enum Peer {
     InProcess(InProcessPeer),
+    Http(HttpPeer),
 }
 
 impl Peer {
@@ -20,6 +23,7 @@ impl Peer {
     pub async fn deliver(&self, envelopes: &[Envelope]) -> Result<(), DeliveryError> {
         match self {
             Peer::InProcess(peer) => peer.deliver(envelopes),
+            Peer::Http(peer) => peer.deliver(envelopes).await,
         }
     }
 
@@ -27,6 +31,7 @@ impl Peer {
     pub fn name(&self) -> &str {
         match self {
             Peer::InProcess(peer) => &peer.name,
+            Peer::Http(peer) => &peer.name,
         }
     }
 }
@@ -64,5 +69,73 @@ impl InProcessPeer {
         store.receive(envelopes).map_err(failed)?;
         self.wake.notify_one();
         Ok(())
+    }
+}
+
+/// A node in another process, reached over HTTP(S).
+pub struct HttpPeer {
+    pub name: String,
+    /// This node's name, sent as the sender.
+    from: String,
+    url: reqwest::Url,
+    secret: Secret,
+    http: reqwest::Client,
+}
+
+impl HttpPeer {
+    /// A peer at `base` (`https://globex.example:7402`) for `connection`.
+    pub fn new(
+        name: &str,
+        from: &str,
+        base: &str,
+        connection: &str,
+        secret: Secret,
+    ) -> Result<HttpPeer, String> {
+        let mut url = reqwest::Url::parse(base.trim_end_matches('/'))
+            .map_err(|e| format!("the peer URL `{base}` is not a URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("the peer URL `{base}` must start with http:// or https://"));
+        }
+        url.path_segments_mut()
+            .map_err(|_| format!("the peer URL `{base}` cannot take a path"))?
+            .pop_if_empty()
+            .extend(["v1", "peer", connection, "envelopes"]);
+        let http = crate::connector::http_client_builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        Ok(HttpPeer { name: name.to_string(), from: from.to_string(), url, secret, http })
+    }
+
+    async fn deliver(&self, envelopes: &[Envelope]) -> Result<(), DeliveryError> {
+        let failed = |reason: String| DeliveryError { peer: self.name.clone(), reason };
+        let body =
+            serde_json::to_vec(envelopes).map_err(|e| failed(format!("cannot encode the envelopes: {e}")))?;
+        let timestamp = chrono::Utc::now().timestamp();
+        let response = self
+            .http
+            .post(self.url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(NODE_HEADER, &self.from)
+            .header(TIMESTAMP_HEADER, timestamp.to_string())
+            .header(SIGNATURE_HEADER, sign(&self.secret, timestamp, &body))
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| {
+                failed(format!(
+                    "{} is unreachable: {}",
+                    self.url.origin().ascii_serialization(),
+                    e.without_url()
+                ))
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let text = response.text().await.unwrap_or_default();
+        let text: String = text.chars().take(300).collect();
+        Err(failed(format!("HTTP {status}: {}", text.trim())))
     }
 }

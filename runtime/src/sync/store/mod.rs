@@ -110,6 +110,17 @@ pub struct NewFailure {
     pub rendered: String,
 }
 
+/// How much of each kind a connection has in the store (status and metrics).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConnectionCounts {
+    /// Envelopes not yet delivered to the peer.
+    pub outbox: u64,
+    /// Envelopes received and not yet applied.
+    pub inbox: u64,
+    pub twins: u64,
+    pub parked: u64,
+}
+
 /// A node's durable state. Each method is atomic.
 pub trait Store {
     /// The change feed's position, once the node has polled.
@@ -139,8 +150,8 @@ pub trait Store {
         twin: Option<i64>,
         replica: Option<&serde_json::Value>,
     ) -> StoreResult<Envelope>;
-    /// Envelopes not yet delivered, oldest first.
-    fn outbox(&self, limit: usize) -> StoreResult<Vec<Envelope>>;
+    /// Envelopes for a connection's peer not yet delivered, oldest first.
+    fn outbox(&self, connection: &str, limit: usize) -> StoreResult<Vec<Envelope>>;
     /// The peer stored these: drop them from the outbox.
     fn delivered(&self, connection: &str, seqs: &[i64]) -> StoreResult<()>;
 
@@ -187,4 +198,7 @@ pub trait Store {
     fn failures(&self) -> StoreResult<Vec<Failure>>;
     /// Unparks a failure so that its item is tried again; false when there is no such id.
     fn release(&self, id: i64) -> StoreResult<bool>;
+
+    /// Per connection: queue depths, twins and parked items.
+    fn counts(&self) -> StoreResult<std::collections::BTreeMap<String, ConnectionCounts>>;
 }

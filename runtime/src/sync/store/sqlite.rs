@@ -9,8 +9,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    CommentTwin, Direction, Failure, InboxItem, Intent, NewFailure, OpenIntent, Store, StoreError,
-    StoreResult,
+    CommentTwin, ConnectionCounts, Direction, Failure, InboxItem, Intent, NewFailure, OpenIntent, Store,
+    StoreError, StoreResult,
 };
 use crate::connector::Cursor;
 use crate::sync::envelope::Envelope;
@@ -230,11 +230,14 @@ impl Store for SqliteStore {
         Ok(envelope)
     }
 
-    fn outbox(&self, limit: usize) -> StoreResult<Vec<Envelope>> {
+    fn outbox(&self, connection: &str, limit: usize) -> StoreResult<Vec<Envelope>> {
         let db = self.db();
-        let mut query =
-            db.prepare("SELECT envelope FROM outbox ORDER BY seq LIMIT ?1").map_err(err("outbox"))?;
-        let rows = query.query_map([limit as i64], |r| r.get::<_, String>(0)).map_err(err("outbox"))?;
+        let mut query = db
+            .prepare("SELECT envelope FROM outbox WHERE connection = ?1 ORDER BY seq LIMIT ?2")
+            .map_err(err("outbox"))?;
+        let rows = query
+            .query_map(params![connection, limit as i64], |r| r.get::<_, String>(0))
+            .map_err(err("outbox"))?;
         rows.map(|row| envelope_of(&row.map_err(err("outbox"))?)).collect()
     }
 
@@ -473,6 +476,29 @@ impl Store for SqliteStore {
         rows.collect::<Result<_, _>>().map_err(err("failures"))
     }
 
+    fn counts(&self) -> StoreResult<std::collections::BTreeMap<String, ConnectionCounts>> {
+        let db = self.db();
+        let mut counts: std::collections::BTreeMap<String, ConnectionCounts> =
+            std::collections::BTreeMap::new();
+        let queries: [(&str, fn(&mut ConnectionCounts) -> &mut u64); 4] = [
+            ("SELECT connection, COUNT(*) FROM outbox GROUP BY connection", |c| &mut c.outbox),
+            ("SELECT connection, COUNT(*) FROM inbox WHERE done = 0 GROUP BY connection", |c| &mut c.inbox),
+            ("SELECT connection, COUNT(*) FROM twins GROUP BY connection", |c| &mut c.twins),
+            ("SELECT connection, COUNT(*) FROM failures GROUP BY connection", |c| &mut c.parked),
+        ];
+        for (sql, field) in queries {
+            let mut query = db.prepare(sql).map_err(err("counts"))?;
+            let rows = query
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(err("counts"))?;
+            for row in rows {
+                let (connection, n) = row.map_err(err("counts"))?;
+                *field(counts.entry(connection).or_default()) = n.max(0) as u64;
+            }
+        }
+        Ok(counts)
+    }
+
     fn release(&self, id: i64) -> StoreResult<bool> {
         let removed = self
             .db()
@@ -542,9 +568,10 @@ mod tests {
         assert_eq!((first.seq, second.seq), (1, 2));
         assert_eq!(second.key(), "acme/c/2");
         assert_eq!(store.last_sent("c", 141).unwrap(), Some(json!({"summary": "b"})));
-        assert_eq!(store.outbox(10).unwrap().len(), 2);
+        assert_eq!(store.outbox("c", 10).unwrap().len(), 2);
+        assert!(store.outbox("other", 10).unwrap().is_empty());
         store.delivered("c", &[1]).unwrap();
-        assert_eq!(store.outbox(10).unwrap(), vec![second]);
+        assert_eq!(store.outbox("c", 10).unwrap(), vec![second]);
     }
 
     #[test]
