@@ -58,6 +58,16 @@ enum Command {
     Sim(cli::sim::SimArgs),
     /// Run the sync nodes of a configuration until stopped.
     Daemon(cli::daemon::DaemonArgs),
+    /// Show a running node: last poll, API budget, queues, twins, parked items, rules.
+    Status(cli::admin::StatusArgs),
+    /// List a running node's parked items with their diagnostics.
+    Errors(cli::admin::ErrorsArgs),
+    /// Try parked items again (after fixing what made them fail).
+    Retry(cli::admin::RetryArgs),
+    /// Make a running node reload its rule files now.
+    Reload(cli::admin::ReloadArgs),
+    /// Run the outgoing rules again for the tickets under sync of a connection.
+    Resync(cli::admin::ResyncArgs),
     /// Run the language server over stdin and stdout (for editors).
     Lsp(cli::lsp::LspArgs),
 }
@@ -89,6 +99,11 @@ fn main() -> ExitCode {
         Command::Schema(args) => cli::schema::run(args, &out),
         Command::Sim(args) => cli::sim::run(args, &out),
         Command::Daemon(args) => cli::daemon::run(args, &out),
+        Command::Status(args) => cli::admin::run_status(args, &out),
+        Command::Errors(args) => cli::admin::run_errors(args, &out),
+        Command::Retry(args) => cli::admin::run_retry(args, &out),
+        Command::Reload(args) => cli::admin::run_reload(args, &out),
+        Command::Resync(args) => cli::admin::run_resync(args, &out),
         Command::Lsp(args) => cli::lsp::run(args, &out),
     };
     match result {

@@ -1,6 +1,7 @@
 //! One module per command. Each `run` returns an [`Outcome`](crate::Outcome) or an error
 //! that means the tool could not run (exit 2).
 
+pub mod admin;
 pub mod check;
 pub mod compile;
 pub mod daemon;

@@ -89,7 +89,7 @@ fn admin(
     };
     let given =
         headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let matches = given.is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.expose()));
+    let matches = given.is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.expose_secret()));
     if matches {
         Ok(())
     } else {
@@ -430,4 +430,80 @@ async fn receive(
     let stored = shared.store.receive(&envelopes).map_err(store_error)?;
     shared.wake.notify_one();
     Ok(Json(json!({ "received": envelopes.len(), "stored": stored })).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::signing::Secret;
+
+    fn shared(token: Option<&str>) -> Shared {
+        let (commands, _) = tokio::sync::mpsc::unbounded_channel();
+        let client = crate::connector::Client::new(crate::connector::ClientConfig::new(
+            crate::platform::PlatformKind::Freshdesk,
+            "http://127.0.0.1:1",
+            crate::connector::ApiKey::new("k"),
+        ))
+        .unwrap();
+        Shared {
+            node: "n".into(),
+            platform: crate::platform::PlatformKind::Freshdesk,
+            started_at: chrono::Utc::now(),
+            wake: Default::default(),
+            commands,
+            client,
+            store: super::super::store::SqliteStore::in_memory().unwrap(),
+            state: Default::default(),
+            counters: Default::default(),
+            peers: Default::default(),
+            replays: Default::default(),
+            admin_token: token.map(|t| Secret::new(t.as_bytes().to_vec())),
+        }
+    }
+
+    #[test]
+    fn the_admin_api_answers_this_machine_and_token_holders_only() {
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let local6: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        let remote: SocketAddr = "192.0.2.7:5000".parse().unwrap();
+        let none = HeaderMap::new();
+        let mut bearer = HeaderMap::new();
+        bearer.insert("authorization", "Bearer tok-123".parse().unwrap());
+        let mut wrong = HeaderMap::new();
+        wrong.insert("authorization", "Bearer tok-124".parse().unwrap());
+
+        let open = shared(None);
+        assert!(admin(&open, local, &none).is_ok());
+        assert!(admin(&open, local6, &none).is_ok());
+        assert_eq!(
+            admin(&open, remote, &bearer).unwrap_err().0,
+            StatusCode::FORBIDDEN,
+            "no token configured: local only"
+        );
+
+        let guarded = shared(Some("tok-123"));
+        assert!(admin(&guarded, remote, &bearer).is_ok());
+        assert_eq!(admin(&guarded, remote, &wrong).unwrap_err().0, StatusCode::FORBIDDEN);
+        assert_eq!(admin(&guarded, remote, &none).unwrap_err().0, StatusCode::FORBIDDEN);
+    }
+
+    #[test]
+    fn metrics_are_prometheus_text() {
+        let shared = shared(None);
+        shared.store.link("pair", 1, 2).unwrap();
+        shared.counters.event("pair", &crate::sync::events::EventKind::Created { ticket: 1, remote: 2 });
+        shared.counters.rejected("stale");
+        let text = metrics_text(&shared).unwrap();
+        assert!(text.contains("# TYPE replica_twins gauge"), "{text}");
+        assert!(text.contains("replica_twins{node=\"n\",connection=\"pair\"} 1"), "{text}");
+        assert!(
+            text.contains("replica_sync_events_total{node=\"n\",connection=\"pair\",kind=\"created\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("replica_peer_requests_rejected_total{node=\"n\",reason=\"stale\"} 1"),
+            "{text}"
+        );
+        assert!(text.trim_end().ends_with("# EOF"), "{text}");
+    }
 }

@@ -30,7 +30,8 @@ impl Secret {
         Secret(secret.into())
     }
 
-    pub(crate) fn expose(&self) -> &[u8] {
+    /// The secret itself, to send or compare it, never to print it.
+    pub fn expose_secret(&self) -> &[u8] {
         &self.0
     }
 }
