@@ -242,13 +242,18 @@ fn errors_retry_status_reload_resync_and_metrics() {
         "# TYPE replica_twins gauge",
         "replica_twins{node=\"fs\",connection=\"pair\"} 3",
         "replica_parked_items{node=\"fs\",connection=\"pair\"} 0",
-        "replica_rules_reload_refused_total{node=\"fs\"} 1",
         "replica_sync_events_total{node=\"fs\",connection=\"pair\",kind=\"created\"} 3",
         "replica_rules_info{node=\"fs\",connection=\"pair\",version=",
         "replica_api_requests_total{node=\"fs\"}",
     ] {
         assert!(metrics.contains(expected), "`{expected}` in:\n{metrics}");
     }
+    // Refused once or twice: by the automatic reload, and by `replica reload` if it came first.
+    let refused = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("replica_rules_reload_refused_total{node=\"fs\"} "))
+        .and_then(|n| n.parse::<u64>().ok());
+    assert!(refused.is_some_and(|n| n >= 1), "{metrics}");
     assert!(
         !metrics.contains("fs-key") && !log.contains("fs-key") && !log.contains("fd-key"),
         "no key anywhere"
@@ -306,24 +311,27 @@ fn two_processes_exchange_signed_replicas_and_refuse_forgeries() {
             .then_some(())
     });
 
-    // The peer dies mid-sync: the sender keeps its envelopes and delivers them when it is back.
+    // The peer dies with work under way: the sender keeps its envelopes, retries with a
+    // backoff, and delivers them when the peer is back; nothing is lost or doubled.
     let bulk: Vec<i64> = (0..25).map(|i| world.create(&format!("Bulk {i}"))).collect();
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(100));
     fs.kill().unwrap(); // SIGKILL
     fs.wait().unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    let bulk_late: Vec<i64> = (25..40).map(|i| world.create(&format!("Bulk {i}"))).collect();
+    world.until("the sender noticing the peer is down", || {
+        std::fs::read_to_string(world.path("fd.log"))
+            .unwrap()
+            .contains("delivery failed; the envelopes stay queued")
+            .then_some(())
+    });
     let fs_log = world.path("fs-again.log");
     fs = daemon(&fs_config, &fs_log);
-    for i in 0..bulk.len() {
+    for i in 0..bulk.len() + bulk_late.len() {
         world.until("every bulk ticket", || (world.fs_with(&format!("Bulk {i}")).len() == 1).then_some(()));
     }
     std::thread::sleep(Duration::from_millis(1000));
-    assert_eq!(world.fs_tickets().len(), 26, "each ticket exactly once");
+    assert_eq!(world.fs_tickets().len(), 41, "each ticket exactly once");
     let fd_log = std::fs::read_to_string(world.path("fd.log")).unwrap();
-    assert!(
-        fd_log.contains("delivery failed; the envelopes stay queued"),
-        "the sender noticed the peer was down"
-    );
 
     // Forged, stale and replayed requests are refused, and say why.
     let url = format!("http://127.0.0.1:{fs_port}/v1/peer/pair/envelopes");
