@@ -368,3 +368,63 @@ fn two_processes_exchange_signed_replicas_and_refuse_forgeries() {
     fd.wait().unwrap();
     fs.wait().unwrap();
 }
+
+#[test]
+fn two_processes_over_https_with_a_private_ca() {
+    let world = World::new();
+    let (fd_port, fs_port) = (free_port(), free_port());
+    // A private CA and a certificate for this machine, as two companies might set up.
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let node_key = rcgen::KeyPair::generate().unwrap();
+    let node_cert = rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()])
+        .unwrap()
+        .signed_by(&node_key, &issuer)
+        .unwrap();
+    std::fs::write(world.path("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(world.path("node.pem"), node_cert.pem()).unwrap();
+    std::fs::write(world.path("node.key"), node_key.serialize_pem()).unwrap();
+
+    let connection = |rules: &str, peer: &str, port: u16| {
+        format!(
+            "name = \"pair\"\nrules = \"{rules}\"\npeer = \"{peer}\"\npeer_url = \"https://localhost:{port}\"\n\
+             secret_file = \"secret\"\npeer_ca_file = \"ca.pem\""
+        )
+    };
+    let tls = "tls_cert_file = \"node.pem\"\ntls_key_file = \"node.key\"\n";
+    let with_tls = |block: String| block.replacen("listen = ", &format!("{tls}listen = "), 1);
+    let fd_config = world.path("fd.toml");
+    let fs_config = world.path("fs.toml");
+    let fd_block =
+        node_block("fd", "freshdesk", &world.fd.base_url(), fd_port, &connection("fd.sync", "fs", fs_port));
+    let fs_block = node_block(
+        "fs",
+        "freshservice",
+        &world.fs.base_url(),
+        fs_port,
+        &connection("fs.sync", "fd", fd_port),
+    );
+    std::fs::write(&fd_config, with_tls(fd_block)).unwrap();
+    std::fs::write(&fs_config, with_tls(fs_block)).unwrap();
+    let mut fd = daemon(&fd_config, &world.path("fd.log"));
+    let mut fs = daemon(&fs_config, &world.path("fs.log"));
+
+    world.create("Over TLS");
+    world.until("the ticket over HTTPS", || world.fs_with("Over TLS").pop());
+    let (code, status, err) = replica(&["status"], &fs_config);
+    assert_eq!(code, 0, "the admin API over HTTPS: {status}{err}");
+    assert!(status.contains("twins 1"), "{status}");
+    // Plain HTTP to the HTTPS listener gets nowhere.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = replica_runtime::connector::http_client_builder().build().unwrap();
+    let plain = runtime.block_on(client.get(format!("http://127.0.0.1:{fs_port}/v1/status")).send());
+    assert!(plain.is_err() || !plain.unwrap().status().is_success());
+
+    fd.kill().unwrap();
+    fs.kill().unwrap();
+    fd.wait().unwrap();
+    fs.wait().unwrap();
+}

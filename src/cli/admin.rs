@@ -127,8 +127,9 @@ impl Admin {
                     addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
                 }
                 let token = node.admin_token().map_err(anyhow::Error::msg)?;
+                let scheme = if node.tls_cert_file.is_some() { "https" } else { "http" };
                 (
-                    format!("http://{addr}"),
+                    format!("{scheme}://{addr}"),
                     token.map(|t| String::from_utf8_lossy(t.expose_secret()).into_owned()),
                 )
             }
@@ -138,8 +139,13 @@ impl Admin {
                 std::env::var(var).with_context(|| format!("the environment variable `{var}` is not set"))?,
             );
         }
-        let http =
-            replica_runtime::connector::http_client_builder().timeout(Duration::from_secs(60)).build()?;
+        // A node on this machine found through its configuration is reached on loopback,
+        // where its certificate (often from a private CA) need not be verified.
+        let loopback_tls = args.admin.is_none() && base.starts_with("https://127.");
+        let http = replica_runtime::connector::http_client_builder()
+            .timeout(Duration::from_secs(60))
+            .tls_danger_accept_invalid_certs(loopback_tls)
+            .build()?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         Ok(Admin { base, token, http, runtime })
     }

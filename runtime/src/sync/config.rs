@@ -70,6 +70,12 @@ pub struct NodeConfig {
     pub admin_token_env: Option<String>,
     #[serde(default)]
     pub admin_token_file: Option<PathBuf>,
+    /// The listener speaks HTTPS with this certificate chain and key (PEM); peers reach it
+    /// with an `https://` `peer_url`.
+    #[serde(default)]
+    pub tls_cert_file: Option<PathBuf>,
+    #[serde(default)]
+    pub tls_key_file: Option<PathBuf>,
     #[serde(default, rename = "connection")]
     pub connections: Vec<ConnectionConfig>,
 }
@@ -90,6 +96,10 @@ pub struct ConnectionConfig {
     pub secret_env: Option<String>,
     #[serde(default)]
     pub secret_file: Option<PathBuf>,
+    /// The certificate authority (PEM) that signed the peer's certificate, when it is a
+    /// private one; the peer is then trusted through it only.
+    #[serde(default)]
+    pub peer_ca_file: Option<PathBuf>,
 }
 
 impl ConnectionConfig {
@@ -246,7 +256,16 @@ impl Config {
                 *file = base.join(&*file);
             }
             node.state = base.join(&node.state);
-            if let Some(file) = &mut node.admin_token_file {
+            if node.tls_cert_file.is_some() != node.tls_key_file.is_some() {
+                return Err(error(format!(
+                    "node `{}`, key `tls_cert_file`: give both `tls_cert_file` and `tls_key_file`, or neither",
+                    node.name
+                )));
+            }
+            for file in [&mut node.admin_token_file, &mut node.tls_cert_file, &mut node.tls_key_file]
+                .into_iter()
+                .flatten()
+            {
                 *file = base.join(&*file);
             }
             let mut connections = HashSet::new();
@@ -258,7 +277,8 @@ impl Config {
                     )));
                 }
                 connection.rules = base.join(&connection.rules);
-                if let Some(file) = &mut connection.secret_file {
+                for file in [&mut connection.secret_file, &mut connection.peer_ca_file].into_iter().flatten()
+                {
                     *file = base.join(&*file);
                 }
                 if connection.peer_url.is_some() {

@@ -140,12 +140,27 @@ fn run_node(
             }
         };
         let shared = node.shared().clone();
+        let tls = match (&config.tls_cert_file, &config.tls_key_file) {
+            (Some(cert), Some(key)) => match super::server::tls_config(cert, key) {
+                Ok(tls) => Some(tls),
+                Err(message) => {
+                    let _ = ready.send(Err(fail(message)));
+                    return;
+                }
+            },
+            _ => None,
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         runtime.spawn(async move {
-            if let Err(e) = super::server::serve(listener, shared).await {
-                tracing::error!(error = %e, "the node's HTTP listener stopped");
+            let served = match tls {
+                Some(tls) => super::server::serve_tls(listener, shared, tls).await,
+                None => super::server::serve(listener, shared).await,
+            };
+            if let Err(e) = served {
+                tracing::error!(error = %e, "the node's listener stopped");
             }
         });
-        tracing::info!(node = %name, %addr, "admin API and peer endpoint listening");
+        tracing::info!(node = %name, %addr, scheme, "admin API and peer endpoint listening");
     }
     let _ = ready.send(Ok(name.clone()));
     tracing::info!(node = %name, platform = %config.platform, connections = config.connections.len(), "node started");
@@ -177,7 +192,8 @@ fn build(
                     connection.name.clone(),
                     PeerAuth { node: connection.peer.clone(), secret: secret.clone() },
                 );
-                Peer::Http(HttpPeer::new(&connection.peer, &config.name, url, &connection.name, secret)?)
+                let ca = connection.peer_ca_file.as_deref();
+                Peer::Http(HttpPeer::new(&connection.peer, &config.name, url, &connection.name, secret, ca)?)
             }
             None => {
                 let (state, wake) = wakes

@@ -84,12 +84,15 @@ pub struct HttpPeer {
 
 impl HttpPeer {
     /// A peer at `base` (`https://globex.example:7402`) for `connection`.
+    /// `ca`: the PEM file of a private certificate authority that signed the peer's
+    /// certificate (the peer is then trusted through it only).
     pub fn new(
         name: &str,
         from: &str,
         base: &str,
         connection: &str,
         secret: Secret,
+        ca: Option<&std::path::Path>,
     ) -> Result<HttpPeer, String> {
         let mut url = reqwest::Url::parse(base.trim_end_matches('/'))
             .map_err(|e| format!("the peer URL `{base}` is not a URL: {e}"))?;
@@ -100,11 +103,17 @@ impl HttpPeer {
             .map_err(|_| format!("the peer URL `{base}` cannot take a path"))?
             .pop_if_empty()
             .extend(["v1", "peer", connection, "envelopes"]);
-        let http = crate::connector::http_client_builder()
+        let mut builder = crate::connector::http_client_builder()
             .connect_timeout(std::time::Duration::from_secs(10))
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+            .timeout(std::time::Duration::from_secs(30));
+        if let Some(ca) = ca {
+            let pem =
+                std::fs::read(ca).map_err(|e| format!("cannot read the peer CA `{}`: {e}", ca.display()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| format!("the peer CA `{}` is not PEM certificates: {e}", ca.display()))?;
+            builder = builder.tls_certs_only(certs);
+        }
+        let http = builder.build().map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
         Ok(HttpPeer { name: name.to_string(), from: from.to_string(), url, secret, http })
     }
 

@@ -71,6 +71,64 @@ pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> st
     axum::serve(listener, router(shared).into_make_service_with_connect_info::<SocketAddr>()).await
 }
 
+/// The TLS settings of an HTTPS listener, from PEM files.
+pub fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<rustls::ServerConfig>, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read the TLS certificate `{}`: {e}", cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!("the TLS certificate `{}` holds no certificate", cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("cannot read the TLS key `{}`: {e}", key.display()))?;
+    // Installs the process's TLS provider, as every HTTP client of Replica does.
+    let _ = crate::connector::http_client_builder();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the TLS certificate and key do not go together: {e}"))?;
+    Ok(Arc::new(config))
+}
+
+/// Serves the router over HTTPS on `listener`.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    tls: Arc<rustls::ServerConfig>,
+) -> std::io::Result<()> {
+    use tower_service::Service;
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    let router = router(shared);
+    loop {
+        let (stream, from) = listener.accept().await?;
+        let (acceptor, router) = (acceptor.clone(), router.clone());
+        tokio::spawn(async move {
+            let stream = match acceptor.accept(stream).await {
+                Ok(stream) => stream,
+                Err(e) => {
+                    tracing::debug!(%from, error = %e, "TLS handshake failed");
+                    return;
+                }
+            };
+            // What `into_make_service_with_connect_info` does for plain connections.
+            let service =
+                hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(from));
+                    router.clone().call(request)
+                });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            if let Err(e) = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await {
+                tracing::debug!(%from, error = %e, "connection ended with an error");
+            }
+        });
+    }
+}
+
 /// Admin requests: from this machine, or with the admin token.
 fn admin(
     shared: &Shared,
