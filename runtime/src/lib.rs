@@ -11,6 +11,7 @@ pub mod json;
 pub mod ops;
 pub mod program;
 pub mod stdlib;
+mod tape;
 pub mod value;
 pub mod vm;
 

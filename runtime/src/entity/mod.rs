@@ -20,8 +20,8 @@ use replica_compiler::shapes::{shapes, Shape};
 
 pub use self::assign::{assign, assign_plain};
 pub use self::changes::{changes, Changes, NewAttachment, NewNote, NoteUpdate};
-pub use self::decode::decode;
-pub use crate::json::DecodeError;
+pub use self::decode::{decode, decode_str};
+pub use crate::json::{DecodeError, ReadError};
 
 use crate::host::Host;
 use crate::value::{Record, Value};

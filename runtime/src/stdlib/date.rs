@@ -104,11 +104,38 @@ pub fn parse_iso(text: &str) -> Option<i64> {
 /// The platforms' timestamp form: `2026-11-24T08:59:28Z` (milliseconds only when there are
 /// some: `2026-11-24T08:59:28.005Z`).
 pub fn format_iso(millis: i64) -> String {
+    let fraction = millis.rem_euclid(1000);
     match DateTime::<Utc>::from_timestamp_millis(millis) {
-        Some(at) if millis.rem_euclid(1000) == 0 => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        // Four-digit years written by hand: replicas carry several dates.
+        Some(at) if (0..=9999).contains(&at.year()) => {
+            let mut out = String::with_capacity(24);
+            let year = at.year() as u32;
+            push_two(&mut out, year / 100);
+            push_two(&mut out, year % 100);
+            for (separator, n) in
+                [('-', at.month()), ('-', at.day()), ('T', at.hour()), (':', at.minute()), (':', at.second())]
+            {
+                out.push(separator);
+                push_two(&mut out, n);
+            }
+            if fraction != 0 {
+                out.push('.');
+                push_two(&mut out, (fraction / 10) as u32);
+                out.push(char::from(b'0' + (fraction % 10) as u8));
+            }
+            out.push('Z');
+            out
+        }
+        Some(at) if fraction == 0 => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         Some(at) => at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         None => millis.to_string(),
     }
+}
+
+/// `n` (below 100) as two digits.
+fn push_two(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A date custom field's form: `2026-11-24`.
@@ -230,4 +257,31 @@ fn field(out: &mut String, at: &DateTime<Utc>, letter: char, count: usize) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_are_chronos_text() {
+        let chrono = |millis: i64| match DateTime::<Utc>::from_timestamp_millis(millis) {
+            Some(at) if millis.rem_euclid(1000) == 0 => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            Some(at) => at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            None => millis.to_string(),
+        };
+        let mut samples = vec![0, 1, -1, 999, 1_000, 1_795_510_768_000, 1_795_510_768_005, 1_795_510_768_120];
+        samples.extend([-62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000]);
+        samples.extend([i64::MIN, i64::MAX, 8_210_298_412_799_999, -8_334_632_851_200_000]);
+        let mut x: i64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(x % 400_000_000_000_000);
+        }
+        for millis in samples {
+            assert_eq!(format_iso(millis), chrono(millis), "{millis}");
+        }
+    }
 }
