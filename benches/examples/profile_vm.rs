@@ -6,7 +6,8 @@
 //!
 //! Modes: `m20` (the 20-field mapping on a decoded ticket), `m20json` (JSON text to JSON
 //! text), `sp` (the status-priority incoming run with decoding its inputs), `spdec` (only
-//! decoding those inputs), `sponly` (only the incoming runs, timed), `spjson` (JSON to JSON); `rust`, `rustjson`: the hand-written Rust peer's mapping.
+//! decoding those inputs), `sponly` (only the incoming runs, timed), `spjson` (JSON to JSON); `rust`, `rustjson`: the hand-written Rust peer's mapping; `rule FILE`: the outgoing
+//! script of FILE on the decoded ticket.
 use replica_benches::fixtures;
 use replica_benches::replica::Replica;
 fn main() {
@@ -74,6 +75,16 @@ fn main() {
         "rustjson" => {
             for _ in 0..n {
                 std::hint::black_box(replica_benches::peers::native::mapping20_json(&ticket));
+            }
+        }
+        // The outgoing script of any rule file (argument 3) on the Freshdesk ticket.
+        "rule" => {
+            let path = std::env::args().nth(3).expect("a rule file");
+            let source = std::fs::read_to_string(&path).unwrap();
+            let mut r = Replica::new(&path, &source).unwrap();
+            let t = r.decode_ticket(&ticket);
+            for _ in 0..n {
+                std::hint::black_box(r.outgoing(&t));
             }
         }
         "m20" => {

@@ -22,7 +22,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
 use replica_compiler::shapes::{shapes, Shape};
 use rust_decimal::Decimal;
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -33,7 +32,7 @@ use crate::entity::objects::{self, build};
 use crate::ops;
 use crate::stdlib::date;
 use crate::tape::{Doc, Items, Json, Kind, Number, Object};
-use crate::value::{Key, Value};
+use crate::value::{value_map, Key, Value, ValueMap};
 
 /// Containers nested deeper than this are cut off when converting to JSON.
 pub const MAX_DEPTH: usize = 200;
@@ -181,10 +180,18 @@ pub(crate) fn plain(json: Json<'_>) -> Value {
         Kind::Str(s) => Value::str(s),
         Kind::Array(items) => Value::list(items.iter().map(plain).collect()),
         Kind::Object(entries) => {
-            let entries = entries.sorted();
-            let mut map = IndexMap::with_capacity(entries.len());
-            for (key, value) in entries {
+            // In the text's order, then sorted when it is not (a repeated key keeps its
+            // first place and its last value, and sorting puts it where a Map has it).
+            let mut map = value_map(entries.len());
+            let mut sorted = true;
+            let mut previous: &str = "";
+            for (i, (key, value)) in entries.entries().enumerate() {
+                sorted &= i == 0 || previous < key;
+                previous = key;
                 map.insert(Key::str(key), plain(value));
+            }
+            if !sorted {
+                map.sort_by(|a, _, b, _| key_text(a).cmp(&key_text(b)));
             }
             Value::map(map)
         }
@@ -486,8 +493,8 @@ fn replica_from(json: Json<'_>) -> Result<Value, DecodeError> {
     };
     let shape = shapes().replica();
     let mut slots = vec![Value::Null; shape.len()];
-    let mut extra = IndexMap::new();
-    let mut custom_keys = IndexMap::new();
+    let mut extra = ValueMap::default();
+    let mut custom_keys = ValueMap::default();
     let root = Path::Root;
     for (key, json) in entries.sorted() {
         let path = &root.key(key);
@@ -539,7 +546,7 @@ pub(crate) fn fill_empty_collections(replica: &crate::value::Record) {
     }
     for name in ["customFields", "customKeys"] {
         if replica.get(name).is_some_and(|v| v.is_null()) {
-            replica.set(name, Value::map(IndexMap::new()));
+            replica.set(name, Value::map(ValueMap::default()));
         }
     }
 }
@@ -584,16 +591,15 @@ fn label(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
 /// A user object: `id`, `email`, `displayName` (or `name`), `username`, `active`.
 pub(crate) fn user(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     let Some(fields) = object(json, path)? else { return Ok(Value::Null) };
-    let display_name = match fields.at("displayName") {
-        given if given.is_null() => fields.at("name"),
-        given => given,
-    };
+    let [given_id, email, display_name, name, username, active] =
+        fields.pick(["id", "email", "displayName", "name", "username", "active"]);
+    let display_name = if display_name.is_null() { name } else { display_name };
     Ok(objects::user([
-        id(fields.at("id"), &path.key("id"))?,
-        text(fields.at("email"), &path.key("email"))?,
+        id(given_id, &path.key("id"))?,
+        text(email, &path.key("email"))?,
         text(display_name, &path.key("displayName"))?,
-        text(fields.at("username"), &path.key("username"))?,
-        boolean(fields.at("active"), &path.key("active"))?,
+        text(username, &path.key("username"))?,
+        boolean(active, &path.key("active"))?,
     ]))
 }
 
@@ -637,7 +643,7 @@ fn attachment(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
 
 /// `customFields`: name → `{"name", "type", "value"}` (any of them), or name → a bare value.
 fn custom_fields(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
-    let mut out = IndexMap::new();
+    let mut out = ValueMap::default();
     if let Some(fields) = object(json, path)? {
         for (name, json) in fields.sorted() {
             let at = path.key(name);

@@ -90,7 +90,7 @@ impl LoadedProgram {
                 })?,
                 // Built once; the lowering only pools maps that scripts never change.
                 Constant::Map(entries) => {
-                    let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                    let mut map = crate::value::value_map(entries.len());
                     for &(key, value) in entries {
                         let part = |at: u32| {
                             constants.get(at as usize).cloned().ok_or_else(|| LoadError::BadConstant {

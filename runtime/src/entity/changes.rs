@@ -25,7 +25,6 @@
 
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Map;
 
@@ -201,7 +200,7 @@ fn assignee(user: &Value) -> Option<serde_json::Value> {
 /// The keys of a custom-field map whose value changed, as REST values.
 fn custom_fields(was: &Value, now: &Value, out: &mut Map<String, serde_json::Value>) {
     let Value::Map(now) = now else { return };
-    let empty = IndexMap::new();
+    let empty = crate::value::ValueMap::default();
     let was = match was {
         Value::Map(map) => map.borrow().clone(),
         _ => empty,

@@ -19,7 +19,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
 use replica_compiler::shapes::{shapes, Shape, Slot};
 use replica_compiler::types::Type;
 use rustc_hash::FxHashMap;
@@ -28,7 +27,7 @@ use super::objects::{self, Enum};
 use crate::host::Host;
 use crate::json::{self, mismatch, DecodeError, Path, ReadError};
 use crate::tape::{Doc, Json, Kind, Object};
-use crate::value::{Key, Value};
+use crate::value::{Key, Value, ValueMap};
 
 pub fn decode(host: &Host, json: &serde_json::Value) -> Result<Value, DecodeError> {
     decode_json(host, Doc::from_value(json).root())
@@ -54,9 +53,12 @@ const VIEW_SOURCES: [&str; 10] = [
 ];
 
 /// What decoding a platform's tickets reads: every attribute name the mapping looks up,
-/// numbered.
+/// numbered ([`VIEW_SOURCES`] first, so `VIEW_SOURCES[i]` is attribute `i`), and the
+/// attribute each slot stands for.
 struct Plan {
     names: FxHashMap<&'static str, usize>,
+    /// By slot: the attribute of its REST name (its own name for a REST slot).
+    slots: Vec<Option<usize>>,
 }
 
 impl Plan {
@@ -68,7 +70,15 @@ impl Plan {
             let next = names.len();
             names.entry(name).or_insert(next);
         }
-        Plan { names }
+        let slots = shape
+            .slots
+            .iter()
+            .map(|slot| {
+                let name = if slot.view { slot.rest.as_deref()? } else { rest_name(slot) };
+                names.get(name).copied()
+            })
+            .collect();
+        Plan { names, slots }
     }
 
     /// The plan for a ticket shape of the schema (made once).
@@ -99,15 +109,21 @@ impl<'d> Attributes<'d> {
         Attributes { plan, values }
     }
 
-    /// The member `name`, or `None` when the ticket does not have it.
-    fn get(&self, name: &str) -> Option<Json<'d>> {
-        self.values[*self.plan.names.get(name)?]
+    /// The member that slot `slot` stands for, or `None` when the ticket does not have it.
+    fn of_slot(&self, slot: usize) -> Option<Json<'d>> {
+        self.values[self.plan.slots[slot]?]
     }
 
-    /// The member `name`, null when missing.
+    /// The member `name` of [`VIEW_SOURCES`], null when missing.
     fn at(&self, name: &str) -> Json<'d> {
-        self.get(name).unwrap_or(Json::NULL)
+        let at = VIEW_SOURCES.iter().position(|source| *source == name);
+        at.and_then(|at| self.values[at]).unwrap_or(Json::NULL)
     }
+}
+
+/// The REST attribute of a raw REST slot.
+fn rest_name(slot: &Slot) -> &str {
+    slot.rest.as_deref().unwrap_or(&slot.name)
 }
 
 /// One ticket being decoded.
@@ -126,8 +142,8 @@ fn decode_json(host: &Host, json: Json<'_>) -> Result<Value, DecodeError> {
     let ticket = Attributes::read(Plan::of(shape), ticket);
     let mut decoder = Decoder { host, ticket, reporter: None };
     let mut slots = Vec::with_capacity(shape.len());
-    for slot in &shape.slots {
-        slots.push(if slot.view { decoder.view(slot)? } else { decoder.rest(slot)? });
+    for (at, slot) in shape.slots.iter().enumerate() {
+        slots.push(if slot.view { decoder.view(at, slot)? } else { decoder.rest(at, slot)? });
     }
     Ok(Value::record(shape, slots))
 }
@@ -149,7 +165,7 @@ fn top(name: &str) -> Path<'_> {
 }
 
 impl<'d> Decoder<'d, '_> {
-    fn view(&mut self, slot: &Slot) -> Result<Value, DecodeError> {
+    fn view(&mut self, at: usize, slot: &Slot) -> Result<Value, DecodeError> {
         let host = self.host;
         Ok(match slot.name.as_str() {
             "key" => {
@@ -180,7 +196,7 @@ impl<'d> Decoder<'d, '_> {
             // `summary`, `description`, `type`, `created`, `updated`, and any view field added
             // to the schema later: the REST attribute it stands for, typed.
             _ => match &slot.rest {
-                Some(rest) => typed(self.ticket.at(rest), &slot.ty, &top(rest))?,
+                Some(rest) => typed(self.ticket.of_slot(at).unwrap_or(Json::NULL), &slot.ty, &top(rest))?,
                 None => Value::Null,
             },
         })
@@ -243,7 +259,7 @@ impl<'d> Decoder<'d, '_> {
 
     fn custom_fields(&self) -> Result<Value, DecodeError> {
         let host = self.host;
-        let mut out = IndexMap::new();
+        let mut out = ValueMap::default();
         if let Some(fields) = json::object(self.ticket.at("custom_fields"), &top("custom_fields"))? {
             let fields = fields.sorted();
             out.reserve(fields.len());
@@ -258,17 +274,18 @@ impl<'d> Decoder<'d, '_> {
     }
 
     /// A raw REST attribute, checked against its schema type.
-    fn rest(&self, slot: &Slot) -> Result<Value, DecodeError> {
-        let name = slot.rest.as_deref().unwrap_or(&slot.name);
-        match self.ticket.get(name) {
+    fn rest(&self, at: usize, slot: &Slot) -> Result<Value, DecodeError> {
+        let name = rest_name(slot);
+        match self.ticket.of_slot(at) {
             Some(json) => typed(json, &slot.ty, &top(name)),
             None => {
-                let host = self.host;
-                let writable = !slot.read_only
-                    && !host.platform.ticket_field(name).is_some_and(|field| field.write_only);
+                let writable = || {
+                    !slot.read_only
+                        && !self.host.platform.ticket_field(name).is_some_and(|field| field.write_only)
+                };
                 Ok(match slot.ty.non_null() {
-                    Type::List(_) if writable => Value::list(Vec::new()),
-                    Type::Map(_, _) if writable => Value::map(IndexMap::new()),
+                    Type::List(_) if writable() => Value::list(Vec::new()),
+                    Type::Map(_, _) if writable() => Value::map(ValueMap::default()),
                     _ => Value::Null,
                 })
             }
@@ -287,8 +304,10 @@ fn comment(
     let Some(fields) = json::object(note, path)? else {
         return Err(mismatch(path, "a conversation object", note));
     };
-    let id = json::integer(fields.at("id"), &path.key("id"))?;
-    let author = match json::integer(fields.at("user_id"), &path.key("user_id"))? {
+    let [id, user_id, private, body, created_at, updated_at] =
+        fields.pick(["id", "user_id", "private", "body", "created_at", "updated_at"]);
+    let id = json::integer(id, &path.key("id"))?;
+    let author = match json::integer(user_id, &path.key("user_id"))? {
         Value::Int(user) if host.user_by_id(user).is_none() && requester_id == Some(user) => {
             requester.clone()
         }
@@ -299,14 +318,14 @@ fn comment(
         Value::Int(id) => twins.get(&id).map_or(Value::Null, |remote| Value::str(remote)),
         _ => Value::Null,
     };
-    let private = json::boolean(fields.at("private"), &path.key("private"))?;
+    let private = json::boolean(private, &path.key("private"))?;
     Ok(objects::comment([
         id,
-        json::string(fields.at("body"), &path.key("body"))?,
+        json::string(body, &path.key("body"))?,
         author,
         if private.is_null() { Value::Bool(false) } else { private },
-        json::timestamp(fields.at("created_at"), &path.key("created_at"))?,
-        json::timestamp(fields.at("updated_at"), &path.key("updated_at"))?,
+        json::timestamp(created_at, &path.key("created_at"))?,
+        json::timestamp(updated_at, &path.key("updated_at"))?,
         remote_id,
     ]))
 }
@@ -315,17 +334,16 @@ fn attachment(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     let Some(fields) = json::object(json, path)? else {
         return Err(mismatch(path, "an attachment object", json));
     };
+    let [id, name, content_type, size, file_size, created_at] =
+        fields.pick(["id", "name", "content_type", "size", "file_size", "created_at"]);
     // The documentation's samples use both `size` and `file_size`.
-    let (size, size_key) = match fields.at("size") {
-        given if given.is_null() => (fields.at("file_size"), "file_size"),
-        given => (given, "size"),
-    };
+    let (size, size_key) = if size.is_null() { (file_size, "file_size") } else { (size, "size") };
     Ok(objects::attachment([
-        json::integer(fields.at("id"), &path.key("id"))?,
-        json::string(fields.at("name"), &path.key("name"))?,
-        json::string(fields.at("content_type"), &path.key("content_type"))?,
+        json::integer(id, &path.key("id"))?,
+        json::string(name, &path.key("name"))?,
+        json::string(content_type, &path.key("content_type"))?,
         json::integer(size, &path.key(size_key))?,
-        json::timestamp(fields.at("created_at"), &path.key("created_at"))?,
+        json::timestamp(created_at, &path.key("created_at"))?,
     ]))
 }
 

@@ -15,7 +15,6 @@ pub mod objects;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
 use replica_compiler::shapes::{shapes, Shape};
 
 pub use self::assign::{assign, assign_plain};
@@ -65,7 +64,7 @@ pub fn new_replica() -> Value {
         slots[at] = Value::list(Vec::new());
     }
     for &(at, capacity) in &template.maps {
-        slots[at] = Value::map(IndexMap::with_capacity(capacity));
+        slots[at] = Value::map(crate::value::value_map(capacity));
     }
     Value::record(template.shape, slots)
 }

@@ -118,7 +118,7 @@ pub fn as_object<'a>(value: &'a Value, name: &str) -> Option<&'a Rc<Record>> {
 pub fn field(value: &Value, name: &str) -> Option<Value> {
     match value {
         Value::Record(record) => record.get(name),
-        Value::Map(map) => map.borrow().get(&crate::value::Key::str(name)).cloned(),
+        Value::Map(map) => map.borrow().get(&crate::value::StrKey(name)).cloned(),
         _ => None,
     }
 }

@@ -5,7 +5,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use replica_compiler::bytecode::{Env, Instr};
 use replica_compiler::shapes::shapes;
 
@@ -14,7 +13,7 @@ use super::limits::{shallow_size, steps_exceeded};
 use super::{Call, InFlight, OnReturn, Origin, Vm};
 use crate::ops::{self, BinaryOp, UnaryOp};
 use crate::stdlib;
-use crate::value::{ErrorKind, Key, Record, RuntimeError, Value};
+use crate::value::{ErrorKind, Key, Record, RuntimeError, StrKey, Value};
 
 /// Remembered exception origins (for rethrow); older ones are forgotten first.
 const MAX_ORIGINS: usize = 64;
@@ -149,7 +148,7 @@ impl<'a> Vm<'a> {
                 }
                 Instr::LoadGlobal(name) => {
                     let name = program.name(name);
-                    let value = self.globals.get(&Key::str(name)).cloned().ok_or_else(|| {
+                    let value = self.globals.get(&StrKey(name)).cloned().ok_or_else(|| {
                         RuntimeError::new(ErrorKind::MissingProperty, format!("No such property: {name}"))
                     })?;
                     self.stack.push(value);
@@ -203,7 +202,15 @@ impl<'a> Vm<'a> {
                 Instr::SetProp(name) => {
                     let value = self.pop()?;
                     let object = self.pop()?;
-                    self.set_prop(&object, program.name(name), value)?;
+                    match (&object, program.constants.get(name as usize)) {
+                        // A map's key: the name constant itself, shared (no new string).
+                        (Value::Map(map), Some(key @ Value::Str(_))) => {
+                            let before = shallow_size(&object);
+                            map.borrow_mut().insert(Key(key.clone()), value);
+                            self.charge(shallow_size(&object).saturating_sub(before))?;
+                        }
+                        _ => self.set_prop(&object, program.name(name), value)?,
+                    }
                 }
                 Instr::SpreadProp(name) => {
                     let object = self.pop()?;
@@ -326,7 +333,7 @@ impl<'a> Vm<'a> {
                 }
                 Instr::MakeMap(n) => {
                     let flat = self.pop_n(2 * n as usize)?;
-                    let mut map = IndexMap::with_capacity(n as usize);
+                    let mut map = crate::value::value_map(n as usize);
                     let mut flat = flat.into_iter();
                     while let (Some(key), Some(value)) = (flat.next(), flat.next()) {
                         map.insert(Key(key), value);

@@ -5,8 +5,6 @@
 
 use std::fmt::Write;
 
-use indexmap::IndexMap;
-
 use crate::display::format_decimal;
 use crate::ops;
 use crate::value::{Key, RuntimeError, Value};
@@ -194,7 +192,7 @@ fn to_value(json: Json) -> Result<Value, RuntimeError> {
         Json::Number(text) => number(&text)?,
         Json::Array(items) => Value::list(items.into_iter().map(to_value).collect::<Result<_, _>>()?),
         Json::Object(entries) => {
-            let mut map = IndexMap::with_capacity(entries.len());
+            let mut map = crate::value::value_map(entries.len());
             for (key, item) in entries {
                 map.insert(Key::str(&key), to_value(item)?);
             }
