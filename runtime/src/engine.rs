@@ -99,7 +99,7 @@ impl Rules {
             Some(entity) => entity,
             None => entity::new_ticket(host),
         };
-        let before = entity::snapshot(&entity);
+        let before = entity::snapshot_for_changes(&entity);
         if let Some(entry) = self.entries().incoming {
             let env = Environment {
                 entity: entity.clone(),

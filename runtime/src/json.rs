@@ -20,10 +20,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use replica_compiler::shapes::{shapes, Shape};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -188,7 +190,7 @@ pub(crate) fn plain(json: Json<'_>) -> Value {
             for (i, (key, value)) in entries.entries().enumerate() {
                 sorted &= i == 0 || previous < key;
                 previous = key;
-                map.insert(Key::str(key), plain(value));
+                map.insert(member_key(key), plain(value));
             }
             if !sorted {
                 map.sort_by(|a, _, b, _| key_text(a).cmp(&key_text(b)));
@@ -196,6 +198,31 @@ pub(crate) fn plain(json: Json<'_>) -> Value {
             Value::map(map)
         }
     }
+}
+
+/// A map key for a member name: the names the schema knows (the platforms' ticket
+/// attributes and REST objects, the replica's and the value objects' fields) are shared
+/// strings, made once per thread, so the many maps of a decoded ticket (conversations, the
+/// requester, …) do not each allocate their keys.
+pub(crate) fn member_key(name: &str) -> Key {
+    thread_local! {
+        static KNOWN: FxHashMap<&'static str, Rc<str>> = known_names();
+    }
+    KNOWN.with(|known| match known.get(name) {
+        Some(shared) => Key(Value::Str(shared.clone())),
+        None => Key::str(name),
+    })
+}
+
+fn known_names() -> FxHashMap<&'static str, Rc<str>> {
+    let schema = replica_compiler::schema::schema();
+    let platforms = schema.platforms.iter().flat_map(|platform| {
+        let objects = platform.objects.values().flatten();
+        platform.ticket.iter().chain(objects).map(|field| field.name.as_str())
+    });
+    let objects = schema.objects.values().flat_map(|object| object.fields.iter().map(|f| f.name.as_str()));
+    let replica = schema.replica.iter().map(|field| field.name.as_str());
+    platforms.chain(objects).chain(replica).map(|name| (name, Rc::from(name))).collect()
 }
 
 fn number(n: Number) -> Value {
@@ -250,7 +277,7 @@ impl Serialize for At<'_> {
                 Decimal_::Text(text) => serializer.serialize_str(&text),
             },
             Value::Str(s) => serializer.serialize_str(s),
-            Value::Date(millis) => serializer.serialize_str(&date::format_iso(*millis)),
+            Value::Date(millis) => date::with_iso(*millis, |text| serializer.serialize_str(text)),
             Value::Regex(re) => serializer.serialize_str(re.as_str()),
             Value::Range { from, to, inclusive } => {
                 let len = ops::range_len(*from, *to, *inclusive);
@@ -557,7 +584,12 @@ pub fn replica_to_json(replica: &Value) -> serde_json::Value {
 
 /// The replica as JSON text: the text of [`replica_to_json`], written straight from the record.
 pub fn replica_to_string(replica: &Value) -> String {
-    serde_json::to_string(&AsJson(replica)).unwrap_or_else(|_| "null".to_string())
+    // Room for a typical replica, so that the text is not copied as it grows.
+    let mut out = Vec::with_capacity(2048);
+    match serde_json::to_writer(&mut out, &AsJson(replica)) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => "null".to_string(),
+    }
 }
 
 /// A status or priority: an object (`{"id": 2, "name": "Open"}`), a name, or a code.

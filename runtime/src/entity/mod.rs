@@ -5,7 +5,8 @@
 //! The ticket record's shape (`replica_compiler::shapes`) is the Exalate view (`key`,
 //! `summary`, `status` as a record, …) followed by the platform's own REST attributes
 //! (`tags`, `group_id`, `custom_fields`, …). An incoming run goes:
-//! `decode` (or [`new_ticket`] on a first sync) → [`snapshot`] → the script → [`changes`].
+//! `decode` (or [`new_ticket`] on a first sync) → [`snapshot_for_changes`] → the script →
+//! [`changes`].
 
 mod assign;
 mod changes;
@@ -74,6 +75,21 @@ pub fn new_replica() -> Value {
 /// `json::MAX_DEPTH`, or a container holding itself, is shared below that depth.)
 pub fn snapshot(value: &Value) -> Value {
     copy(value, 0)
+}
+
+/// The ticket as [`changes`] needs it from before an incoming run: like [`snapshot`], except
+/// that the slots `changes` never reports (read-only REST attributes such as
+/// `conversations`, `requester`, `stats`) are shared, not copied.
+pub fn snapshot_for_changes(ticket: &Value) -> Value {
+    let Value::Record(record) = ticket else { return snapshot(ticket) };
+    let Ok(slots) = record.slots.try_borrow() else { return snapshot(ticket) };
+    let reported = changes::reported_slots(&record.shape);
+    let copied = slots
+        .iter()
+        .zip(reported.iter())
+        .map(|(value, &reported)| if reported { copy(value, 1) } else { value.clone() })
+        .collect();
+    Value::Record(Rc::new(Record { shape: record.shape.clone(), slots: std::cell::RefCell::new(copied) }))
 }
 
 fn copy(value: &Value, depth: usize) -> Value {

@@ -104,11 +104,16 @@ pub fn parse_iso(text: &str) -> Option<i64> {
 /// The platforms' timestamp form: `2026-11-24T08:59:28Z` (milliseconds only when there are
 /// some: `2026-11-24T08:59:28.005Z`).
 pub fn format_iso(millis: i64) -> String {
+    with_iso(millis, str::to_string)
+}
+
+/// `f` of [`format_iso`]'s text, without allocating it for the common years.
+pub fn with_iso<T>(millis: i64, f: impl FnOnce(&str) -> T) -> T {
     let fraction = millis.rem_euclid(1000);
     match DateTime::<Utc>::from_timestamp_millis(millis) {
         // Four-digit years written by hand: replicas carry several dates.
         Some(at) if (0..=9999).contains(&at.year()) => {
-            let mut out = String::with_capacity(24);
+            let mut out = Digits::default();
             let year = at.year() as u32;
             push_two(&mut out, year / 100);
             push_two(&mut out, year % 100);
@@ -124,16 +129,34 @@ pub fn format_iso(millis: i64) -> String {
                 out.push(char::from(b'0' + (fraction % 10) as u8));
             }
             out.push('Z');
-            out
+            f(out.as_str())
         }
-        Some(at) if fraction == 0 => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Some(at) => at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => millis.to_string(),
+        Some(at) if fraction == 0 => f(&at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        Some(at) => f(&at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
+        None => f(&millis.to_string()),
+    }
+}
+
+/// The ASCII text of a date, on the stack.
+#[derive(Default)]
+struct Digits {
+    bytes: [u8; 24],
+    len: usize,
+}
+
+impl Digits {
+    fn push(&mut self, c: char) {
+        self.bytes[self.len] = c as u8;
+        self.len += 1;
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 }
 
 /// `n` (below 100) as two digits.
-fn push_two(out: &mut String, n: u32) {
+fn push_two(out: &mut Digits, n: u32) {
     out.push(char::from(b'0' + (n / 10 % 10) as u8));
     out.push(char::from(b'0' + (n % 10) as u8));
 }
