@@ -300,19 +300,7 @@ impl Serialize for At<'_> {
             }
             Value::Map(entries) => {
                 let Ok(entries) = entries.try_borrow() else { return serializer.serialize_unit() };
-                let mut sorted: Vec<(Cow<'_, str>, &Value)> =
-                    entries.iter().map(|(key, item)| (key_text(key), item)).collect();
-                if !sorted.windows(2).all(|pair| pair[0].0 < pair[1].0) {
-                    // Stable, so that the last of equal keys is the one kept.
-                    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                    sorted.dedup_by(|later, earlier| {
-                        let same = later.0 == earlier.0;
-                        if same {
-                            std::mem::swap(later, earlier);
-                        }
-                        same
-                    });
-                }
+                let sorted = sorted_entries(&entries);
                 let mut map = serializer.serialize_map(Some(sorted.len()))?;
                 for (key, item) in &sorted {
                     map.serialize_entry(key.as_ref(), &At { value: item, depth })?;
@@ -346,6 +334,169 @@ impl Serialize for At<'_> {
             }
         }
     }
+}
+
+/// A map's entries as JSON shows them: keys as text, sorted, the later of two keys with the
+/// same text (as a `serde_json::Map` keeps them).
+fn sorted_entries(entries: &ValueMap) -> Vec<(Cow<'_, str>, &Value)> {
+    let mut sorted: Vec<(Cow<'_, str>, &Value)> =
+        entries.iter().map(|(key, item)| (key_text(key), item)).collect();
+    if !sorted.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+        // Stable, so that the last of equal keys is the one kept.
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        sorted.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                std::mem::swap(later, earlier);
+            }
+            same
+        });
+    }
+    sorted
+}
+
+/// Writes the text of [`to_json`]`(value)` (what `serde_json::to_string` makes of it) to
+/// `out`: the same walk as [`AsJson`], with strings escaped eight bytes at a time.
+pub(crate) fn write_text(out: &mut Vec<u8>, value: &Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    let depth = depth + 1;
+    match value {
+        Value::Null | Value::Closure(_) | Value::Native(_) => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Int(n) => write_i64(out, *n),
+        Value::Decimal(d) => match decimal(d) {
+            Decimal_::I64(n) => write_i64(out, n),
+            Decimal_::U64(n) => write_u64(out, n),
+            // serde_json's shortest digits.
+            Decimal_::F64(x) => {
+                out.extend_from_slice(serde_json::to_string(&x).unwrap_or_default().as_bytes())
+            }
+            Decimal_::Text(text) => write_str(out, &text),
+        },
+        Value::Str(s) => write_str(out, s),
+        Value::Date(millis) => date::with_iso(*millis, |text| write_str(out, text)),
+        Value::Regex(re) => write_str(out, re.as_str()),
+        Value::Range { from, to, inclusive } => {
+            if ops::range_len(*from, *to, *inclusive) > 100_000 {
+                return write_str(out, &display::range_literal(*from, *to, *inclusive));
+            }
+            out.push(b'[');
+            for (i, n) in ops::range_values(*from, *to, *inclusive).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_i64(out, n);
+            }
+            out.push(b']');
+        }
+        Value::List(items) => {
+            let Ok(items) = items.try_borrow() else { return out.extend_from_slice(b"null") };
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_text(out, item, depth);
+            }
+            out.push(b']');
+        }
+        Value::Map(entries) => {
+            let Ok(entries) = entries.try_borrow() else { return out.extend_from_slice(b"null") };
+            out.push(b'{');
+            for (i, (key, item)) in sorted_entries(&entries).iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, key);
+                out.push(b':');
+                write_text(out, item, depth);
+            }
+            out.push(b'}');
+        }
+        Value::Record(record) if record.shape.name == "Entry" => {
+            let Ok(slots) = record.slots.try_borrow() else { return out.extend_from_slice(b"null") };
+            out.extend_from_slice(b"{\"key\":");
+            write_text(out, &slots[0], depth);
+            out.extend_from_slice(b",\"value\":");
+            write_text(out, &slots[1], depth);
+            out.push(b'}');
+        }
+        Value::Record(record) => {
+            let Ok(slots) = record.slots.try_borrow() else { return out.extend_from_slice(b"null") };
+            out.push(b'{');
+            let mut first = true;
+            for &at in by_name(&record.shape).iter() {
+                let item = &slots[usize::from(at)];
+                if item.is_null() {
+                    continue;
+                }
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                write_str(out, &record.shape.slots[usize::from(at)].name);
+                out.push(b':');
+                write_text(out, item, depth);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+fn write_i64(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    write_u64(out, n.unsigned_abs());
+}
+
+/// A JSON string as serde_json writes it: `"` and `\` escaped, control characters as `\n`,
+/// `\t`, … or `\u00xx`, everything else as it is.
+fn write_str(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut at = 0;
+    while at < bytes.len() {
+        let run = crate::tape::plain_run(&bytes[at..]);
+        out.extend_from_slice(&bytes[at..at + run]);
+        at += run;
+        let Some(&byte) = bytes.get(at) else { break };
+        match byte {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(byte >> 4)]);
+                out.push(HEX[usize::from(byte & 0xf)]);
+            }
+        }
+        at += 1;
+    }
+    out.push(b'"');
 }
 
 /// A shape's slots in the order of their names.
@@ -586,10 +737,8 @@ pub fn replica_to_json(replica: &Value) -> serde_json::Value {
 pub fn replica_to_string(replica: &Value) -> String {
     // Room for a typical replica, so that the text is not copied as it grows.
     let mut out = Vec::with_capacity(2048);
-    match serde_json::to_writer(&mut out, &AsJson(replica)) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(_) => "null".to_string(),
-    }
+    write_text(&mut out, replica, 0);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A status or priority: an object (`{"id": 2, "name": "Open"}`), a name, or a code.

@@ -497,7 +497,7 @@ impl Reader<'_, '_> {
 
 /// The length of the run of bytes that need nothing done in a string: up to a quote, a
 /// backslash or a control character (eight bytes at a time).
-fn plain_run(bytes: &[u8]) -> usize {
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut at = 0;
