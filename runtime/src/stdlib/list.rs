@@ -418,7 +418,10 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 if i > 0 {
                     out.push_str(separator);
                 }
-                out.push_str(&item.to_string());
+                match item {
+                    Value::Str(text) => out.push_str(text),
+                    other => out.push_str(&other.to_string()),
+                }
                 if out.len() > ops::MAX_BUILT_LEN {
                     return Err(RuntimeError::new(ErrorKind::Limit, "the joined string is too long"));
                 }

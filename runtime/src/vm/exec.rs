@@ -159,13 +159,31 @@ impl<'a> Vm<'a> {
                 }
                 Instr::LoadEnv(which) => {
                     let env = self.env;
-                    self.stack.push(match which {
-                        Env::Entity => env.entity.clone(),
-                        Env::Replica => env.replica.clone(),
-                        Env::Previous => env.previous.clone(),
-                        Env::FirstSync => Value::Bool(env.first_sync),
-                        Env::Connection => env.connection.clone(),
-                    });
+                    let value = match which {
+                        Env::Entity => &env.entity,
+                        Env::Replica => &env.replica,
+                        Env::Previous => &env.previous,
+                        Env::FirstSync => {
+                            self.stack.push(Value::Bool(env.first_sync));
+                            continue;
+                        }
+                        Env::Connection => &env.connection,
+                    };
+                    // `entity.field`, `replica.field`: when a `GetSlot` of the record follows,
+                    // both in one go (two steps, as apart), without pushing the record.
+                    if let (Value::Record(record), Some(frame)) = (value, self.frames.last_mut()) {
+                        if let Some(&Instr::GetSlot { shape, slot, .. }) = code.get(frame.pc) {
+                            if record.shape.id == shape && self.fuel > 0 {
+                                if let Some(item) = record.slots.borrow().get(usize::from(slot)).cloned() {
+                                    frame.pc += 1;
+                                    self.fuel -= 1;
+                                    self.stack.push(item);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    self.stack.push(value.clone());
                 }
 
                 Instr::GetSlot { shape, slot, name } => {
