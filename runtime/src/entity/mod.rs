@@ -16,7 +16,7 @@ pub mod objects;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-use replica_compiler::shapes::{shapes, Shape};
+use replica_compiler::shapes::{shapes, Shape, ShapeId};
 
 pub use self::assign::{assign, assign_plain};
 pub use self::changes::{changes, Changes, NewAttachment, NewNote, NoteUpdate};
@@ -88,6 +88,32 @@ pub fn snapshot_for_changes(ticket: &Value) -> Value {
         .iter()
         .zip(reported.iter())
         .map(|(value, &reported)| if reported { copy(value, 1) } else { value.clone() })
+        .collect();
+    Value::Record(Rc::new(Record { shape: record.shape.clone(), slots: std::cell::RefCell::new(copied) }))
+}
+
+/// [`snapshot_for_changes`] for a script that reads only the ticket slots `reads`
+/// (`LoadedProgram::ticket_reads`): the other slots cannot change in place, so they are
+/// shared too.
+pub fn snapshot_of_reads(ticket: &Value, reads: &[(ShapeId, u16)]) -> Value {
+    let Value::Record(record) = ticket else { return snapshot(ticket) };
+    // Reads compiled against another shape read the ticket by name: any slot.
+    if reads.iter().any(|(shape, _)| *shape != record.shape.id) {
+        return snapshot_for_changes(ticket);
+    }
+    let Ok(slots) = record.slots.try_borrow() else { return snapshot(ticket) };
+    let reported = changes::reported_slots(&record.shape);
+    let copied = slots
+        .iter()
+        .enumerate()
+        .map(|(at, value)| {
+            let read = reads.binary_search(&(record.shape.id, at as u16)).is_ok();
+            if read && reported.get(at).copied().unwrap_or(true) {
+                copy(value, 1)
+            } else {
+                value.clone()
+            }
+        })
         .collect();
     Value::Record(Rc::new(Record { shape: record.shape.clone(), slots: std::cell::RefCell::new(copied) }))
 }
