@@ -22,9 +22,9 @@ pub struct LoadedProgram {
     pub constants: Vec<Value>,
     /// The shape of each script class's instances, same indices as `program.classes`.
     pub class_shapes: Vec<Arc<Shape>>,
-    /// The ticket slots the program reads (`(shape, slot)`, sorted), or `None` when the
-    /// ticket itself may reach script code (see `reach.rs`): an incoming run copies only
-    /// those slots before the run.
+    /// The ticket slots the incoming script reads (`(shape, slot)`, sorted), or `None` when
+    /// the ticket itself may reach script code or there is no incoming script (see
+    /// `reach.rs`): an incoming run copies only those slots before the run.
     pub ticket_reads: Option<Vec<(ShapeId, u16)>>,
 }
 
@@ -134,7 +134,7 @@ impl LoadedProgram {
                 Ok(Arc::new(Shape::new(id, class.name.clone(), slots)))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let ticket_reads = reach::ticket_reads(&program);
+        let ticket_reads = program.entries.incoming.and_then(|entry| reach::ticket_reads(&program, entry));
         Ok(LoadedProgram { program, constants, class_shapes, ticket_reads })
     }
 

@@ -203,6 +203,18 @@ pub fn names(codes: &[(i64, String)]) -> String {
 /// A status or priority record for a code; a code the schema does not know keeps its id and
 /// has a null name (instances can define their own statuses).
 pub fn enum_record(which: Enum, platform: &Platform, code: i64) -> Value {
+    let name = find_code(which.codes(platform), code).map_or(Value::Null, Value::str);
+    enum_layout(which).build([Value::Int(code), name])
+}
+
+/// The record for a name of the platform, or `None`.
+pub fn enum_by_name(which: Enum, platform: &Platform, name: &str) -> Option<Value> {
+    let (code, name) = find_name(which.codes(platform), name)?;
+    Some(enum_layout(which).build([Value::Int(code), Value::str(name)]))
+}
+
+/// `[id, name]` of a status or priority.
+fn enum_layout(which: Enum) -> &'static Layout<2> {
     static LAYOUTS: OnceLock<[Layout<2>; 2]> = OnceLock::new();
     let layouts = LAYOUTS.get_or_init(|| {
         [
@@ -210,14 +222,7 @@ pub fn enum_record(which: Enum, platform: &Platform, code: i64) -> Value {
             Layout::new(Enum::Priority.object(), ["id", "name"]),
         ]
     });
-    let name = find_code(which.codes(platform), code).map_or(Value::Null, Value::str);
-    layouts[which as usize].build([Value::Int(code), name])
-}
-
-/// The record for a name of the platform, or `None`.
-pub fn enum_by_name(which: Enum, platform: &Platform, name: &str) -> Option<Value> {
-    let (code, name) = find_name(which.codes(platform), name)?;
-    Some(build(which.object(), &[("id", Value::Int(code)), ("name", Value::str(name))]))
+    &layouts[which as usize]
 }
 
 // ---------------------------------------------------------------------------------------

@@ -17,16 +17,56 @@
 use replica_compiler::bytecode::{Env, Function, Instr, Program};
 use replica_compiler::shapes::ShapeId;
 
-/// The `(shape, slot)` pairs read from the ticket with `GetSlot`, or `None` when the ticket
-/// may escape to script code.
-pub fn ticket_reads(program: &Program) -> Option<Vec<(ShapeId, u16)>> {
+/// The `(shape, slot)` pairs that the code reachable from function `entry` reads from the
+/// ticket with `GetSlot`, or `None` when the ticket may escape to script code there.
+pub fn ticket_reads(program: &Program, entry: u32) -> Option<Vec<(ShapeId, u16)>> {
     let mut reads = Vec::new();
-    for function in &program.functions {
-        reads_of(function, &mut reads)?;
+    for function in reachable(program, entry) {
+        reads_of(program.functions.get(function as usize)?, &mut reads)?;
     }
     reads.sort_unstable();
     reads.dedup();
     Some(reads)
+}
+
+/// The functions that may run when `entry` runs: what it calls and the closures it makes,
+/// and every script-class function as soon as any of them might be called (by a method
+/// call, a property access, `new`).
+fn reachable(program: &Program, entry: u32) -> Vec<u32> {
+    let mut seen = vec![false; program.functions.len()];
+    let mut work = vec![entry];
+    let mut classes_added = false;
+    while let Some(at) = work.pop() {
+        let Some(done) = seen.get_mut(at as usize) else { continue };
+        if *done {
+            continue;
+        }
+        *done = true;
+        for instr in &program.functions[at as usize].code {
+            match *instr {
+                Instr::CallFunction { function, .. } | Instr::MakeClosure(function) => work.push(function),
+                Instr::New { .. }
+                | Instr::CallMethod { .. }
+                | Instr::SpreadCall { .. }
+                | Instr::CallValue { .. }
+                | Instr::GetProp(_)
+                | Instr::SetProp(_)
+                | Instr::SpreadProp(_)
+                    if !classes_added =>
+                {
+                    classes_added = true;
+                    for class in &program.classes {
+                        work.extend(class.init);
+                        work.extend(&class.constructors);
+                        work.extend(class.methods.iter().map(|(_, f)| *f));
+                        work.extend(class.static_methods.iter().map(|(_, f)| *f));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (0..program.functions.len() as u32).filter(|&f| seen[f as usize]).collect()
 }
 
 /// The reads of one function, or `None` when the ticket escapes in it (or its code is not
