@@ -249,36 +249,40 @@ impl Reader<'_, '_> {
     fn value(&mut self, depth: usize) -> Option<()> {
         self.skip_space();
         match *self.bytes.get(self.at)? {
-            b'{' => {
+            open @ (b'{' | b'[') => {
                 if depth >= READER_DEPTH {
                     return None;
                 }
+                let object = open == b'{';
+                let close = if object { b'}' } else { b']' };
                 self.at += 1;
                 let at = self.doc.nodes.len();
                 self.push(Node::Null);
                 let mut len = 0u32;
                 self.skip_space();
-                if self.bytes.get(self.at) == Some(&b'}') {
+                if self.bytes.get(self.at) == Some(&close) {
                     self.at += 1;
                 } else {
                     loop {
-                        self.skip_space();
-                        if self.bytes.get(self.at) != Some(&b'"') {
-                            return None;
+                        if object {
+                            self.skip_space();
+                            if self.bytes.get(self.at) != Some(&b'"') {
+                                return None;
+                            }
+                            let key = self.string()?;
+                            self.push(key);
+                            self.skip_space();
+                            if self.bytes.get(self.at) != Some(&b':') {
+                                return None;
+                            }
+                            self.at += 1;
                         }
-                        let key = self.string()?;
-                        self.push(key);
-                        self.skip_space();
-                        if self.bytes.get(self.at) != Some(&b':') {
-                            return None;
-                        }
-                        self.at += 1;
                         self.value(depth + 1)?;
                         len += 1;
                         self.skip_space();
-                        match self.bytes.get(self.at)? {
+                        match *self.bytes.get(self.at)? {
                             b',' => self.at += 1,
-                            b'}' => {
+                            byte if byte == close => {
                                 self.at += 1;
                                 break;
                             }
@@ -286,35 +290,9 @@ impl Reader<'_, '_> {
                         }
                     }
                 }
-                self.doc.nodes[at] = Node::Object { len, end: self.doc.nodes.len() as u32 };
-            }
-            b'[' => {
-                if depth >= READER_DEPTH {
-                    return None;
-                }
-                self.at += 1;
-                let at = self.doc.nodes.len();
-                self.push(Node::Null);
-                let mut len = 0u32;
-                self.skip_space();
-                if self.bytes.get(self.at) == Some(&b']') {
-                    self.at += 1;
-                } else {
-                    loop {
-                        self.value(depth + 1)?;
-                        len += 1;
-                        self.skip_space();
-                        match self.bytes.get(self.at)? {
-                            b',' => self.at += 1,
-                            b']' => {
-                                self.at += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                self.doc.nodes[at] = Node::Array { len, end: self.doc.nodes.len() as u32 };
+                let end = self.doc.nodes.len() as u32;
+                self.doc.nodes[at] =
+                    if object { Node::Object { len, end } } else { Node::Array { len, end } };
             }
             b'"' => {
                 let text = self.string()?;
@@ -376,14 +354,6 @@ impl Reader<'_, '_> {
                     let escape = *self.bytes.get(self.at + 1)?;
                     self.at += 2;
                     match escape {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
                         b'u' => {
                             let first = self.hex4()?;
                             let code = match first {
@@ -404,7 +374,7 @@ impl Reader<'_, '_> {
                             };
                             out.push(char::from_u32(code)?);
                         }
-                        _ => return None,
+                        other => out.push(simple_escape(other)?),
                     }
                 }
                 _ => {
@@ -493,6 +463,22 @@ impl Reader<'_, '_> {
             self.at += 1;
         }
     }
+}
+
+/// The character of a one-letter JSON escape (`\\n` → newline); `None` for `u` and anything
+/// that is not an escape.
+pub(crate) fn simple_escape(letter: u8) -> Option<char> {
+    Some(match letter {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
 }
 
 /// The length of the run of bytes that need nothing done in a string: up to a quote, a
@@ -814,11 +800,11 @@ impl<'d> Object<'d> {
     /// The entries as a `serde_json::Map` holds them: sorted by key, the last of duplicates.
     pub fn sorted(self) -> Vec<(&'d str, Json<'d>)> {
         let mut entries: Vec<(&'d str, Json<'d>)> = self.entries().collect();
-        if entries.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+        if entries.windows(2).all(|pair| crate::json::text_cmp(pair[0].0, pair[1].0).is_lt()) {
             return entries;
         }
         // Stable: duplicates stay in document order, and the last of each run is kept.
-        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.sort_by(|a, b| crate::json::text_cmp(a.0, b.0));
         let mut kept: Vec<(&'d str, Json<'d>)> = Vec::with_capacity(entries.len());
         for entry in entries {
             match kept.last_mut() {

@@ -379,14 +379,6 @@ impl<'t> Parser<'t> {
                     let Some(escape) = self.peek() else { return Err(self.error("unterminated string")) };
                     self.at += 1;
                     match escape {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
                         b'u' => {
                             let first = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&first)
@@ -400,7 +392,10 @@ impl<'t> Parser<'t> {
                             };
                             out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
                         }
-                        _ => return Err(self.error("invalid escape")),
+                        other => match crate::tape::simple_escape(other) {
+                            Some(c) => out.push(c),
+                            None => return Err(self.error("invalid escape")),
+                        },
                     }
                 }
                 c => out.push(c),
