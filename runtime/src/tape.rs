@@ -85,16 +85,6 @@ impl fmt::Display for Number {
     }
 }
 
-impl From<Number> for Node {
-    fn from(number: Number) -> Node {
-        match number {
-            Number::I64(n) => Node::I64(n),
-            Number::U64(n) => Node::U64(n),
-            Number::F64(x) => Node::F64(x),
-        }
-    }
-}
-
 /// A parsed JSON document.
 pub(crate) struct Doc<'a> {
     text: &'a str,
@@ -269,8 +259,7 @@ impl Reader<'_, '_> {
                             if self.bytes.get(self.at) != Some(&b'"') {
                                 return None;
                             }
-                            let key = self.string()?;
-                            self.push(key);
+                            self.string()?;
                             self.skip_space();
                             if self.bytes.get(self.at) != Some(&b':') {
                                 return None;
@@ -294,17 +283,11 @@ impl Reader<'_, '_> {
                 self.doc.nodes[at] =
                     if object { Node::Object { len, end } } else { Node::Array { len, end } };
             }
-            b'"' => {
-                let text = self.string()?;
-                self.push(text);
-            }
+            b'"' => self.string()?,
             b't' => self.word(b"true", Node::Bool(true))?,
             b'f' => self.word(b"false", Node::Bool(false))?,
             b'n' => self.word(b"null", Node::Null)?,
-            b'-' | b'0'..=b'9' => {
-                let number = self.number()?;
-                self.push(number.into());
-            }
+            b'-' | b'0'..=b'9' => self.number()?,
             _ => return None,
         }
         Some(())
@@ -319,15 +302,17 @@ impl Reader<'_, '_> {
         Some(())
     }
 
-    /// A string at its opening quote.
-    fn string(&mut self) -> Option<Node> {
+    /// A string at its opening quote, pushed (the node is built where it goes: returned
+    /// through memory, it stalled every string on store forwarding).
+    fn string(&mut self) -> Option<()> {
         self.at += 1;
         let start = self.at;
         self.at = start + plain_run(&self.bytes[start..]);
         match *self.bytes.get(self.at)? {
             b'"' => {
                 self.at += 1;
-                Some(Node::Str { from: start as u32, to: (self.at - 1) as u32, own: false })
+                self.push(Node::Str { from: start as u32, to: (self.at - 1) as u32, own: false });
+                Some(())
             }
             b'\\' => {
                 let from = self.doc.buffer.len();
@@ -335,7 +320,8 @@ impl Reader<'_, '_> {
                 out.push_str(&self.text[start..self.at]);
                 let out = self.escaped(out)?;
                 self.doc.buffer = out;
-                Some(Node::Str { from: from as u32, to: self.doc.buffer.len() as u32, own: true })
+                self.push(Node::Str { from: from as u32, to: self.doc.buffer.len() as u32, own: true });
+                Some(())
             }
             // A control character: an error for serde_json to report.
             _ => None,
@@ -401,7 +387,7 @@ impl Reader<'_, '_> {
 
     /// A number, as serde_json reads it: integers exactly (`-0` and negatives beyond `i64`
     /// as doubles, as serde_json does), other numbers by serde_json itself.
-    fn number(&mut self) -> Option<Number> {
+    fn number(&mut self) -> Option<()> {
         let start = self.at;
         let negative = self.bytes[start] == b'-';
         if negative {
@@ -440,22 +426,26 @@ impl Reader<'_, '_> {
             return None;
         }
         if float {
-            return serde_json::from_str::<f64>(&self.text[start..self.at]).ok().map(Number::F64);
+            let x = serde_json::from_str::<f64>(&self.text[start..self.at]).ok()?;
+            self.push(Node::F64(x));
+            return Some(());
         }
         let mut significand: u64 = 0;
         for &digit in &self.bytes[digits..self.at] {
             significand = significand.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
         }
-        Some(if !negative {
-            Number::U64(significand)
+        let node = if !negative {
+            Node::U64(significand)
         } else {
             let negated = (significand as i64).wrapping_neg();
             if negated >= 0 {
-                Number::F64(-(significand as f64))
+                Node::F64(-(significand as f64))
             } else {
-                Number::I64(negated)
+                Node::I64(negated)
             }
-        })
+        };
+        self.push(node);
+        Some(())
     }
 
     fn skip_digits(&mut self) {
