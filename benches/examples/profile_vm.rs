@@ -7,7 +7,8 @@
 //! Modes: `m20` (the 20-field mapping on a decoded ticket), `m20json` (JSON text to JSON
 //! text), `sp` (the status-priority incoming run with decoding its inputs), `spdec` (only
 //! decoding those inputs), `sponly` (only the incoming runs, timed), `spjson` (JSON to JSON); `rust`, `rustjson`: the hand-written Rust peer's mapping; `rule FILE`: the outgoing
-//! script of FILE on the decoded ticket.
+//! script of FILE on the decoded ticket; `dec`, `decv`: decoding the ticket from its text,
+//! and from a `serde_json::Value`.
 use replica_benches::fixtures;
 use replica_benches::replica::Replica;
 fn main() {
@@ -85,6 +86,22 @@ fn main() {
             let t = r.decode_ticket(&ticket);
             for _ in 0..n {
                 std::hint::black_box(r.outgoing(&t));
+            }
+        }
+        // The ticket's text to the ticket record; the same from a parsed `serde_json::Value`.
+        "dec" => {
+            let r = Replica::mapping20();
+            for _ in 0..n {
+                std::hint::black_box(r.decode_ticket(std::hint::black_box(&ticket)));
+            }
+        }
+        "decv" => {
+            let r = Replica::mapping20();
+            let json: serde_json::Value = serde_json::from_str(&ticket).unwrap();
+            for _ in 0..n {
+                std::hint::black_box(
+                    replica_runtime::entity::decode(&r.host, std::hint::black_box(&json)).unwrap(),
+                );
             }
         }
         "m20" => {

@@ -190,7 +190,7 @@ pub(crate) fn plain(json: Json<'_>) -> Value {
             for (i, (key, value)) in entries.entries().enumerate() {
                 sorted &= i == 0 || text_cmp(previous, key).is_lt();
                 previous = key;
-                map.insert(member_key(key), plain(value));
+                insert(&mut map, member_key(key), plain(value));
             }
             if !sorted {
                 map.sort_by(|a, _, b, _| text_cmp(&key_text(a), &key_text(b)));
@@ -223,6 +223,18 @@ fn known_names() -> FxHashMap<&'static str, Rc<str>> {
     let objects = schema.objects.values().flat_map(|object| object.fields.iter().map(|f| f.name.as_str()));
     let replica = schema.replica.iter().map(|field| field.name.as_str());
     platforms.chain(objects).chain(replica).map(|name| (name, Rc::from(name))).collect()
+}
+
+/// `map.insert(key, value)`, dropping a replaced value where it is (`insert` hands it back
+/// through memory, and reading it stalled every entry on store forwarding).
+#[inline]
+pub(crate) fn insert(map: &mut ValueMap, key: Key, value: Value) {
+    match map.entry(key) {
+        indexmap::map::Entry::Occupied(mut entry) => *entry.get_mut() = value,
+        indexmap::map::Entry::Vacant(entry) => {
+            entry.insert(value);
+        }
+    }
 }
 
 /// `a.cmp(b)` (byte order, as a `serde_json::Map` sorts keys), deciding most pairs of keys
@@ -569,6 +581,7 @@ fn decimal(d: &Decimal) -> Decimal_ {
 // ---------------------------------------------------------------------------------------
 
 /// A string (or null); numbers are accepted as their text, since ids travel both ways.
+#[inline]
 pub(crate) fn text(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     match json.kind() {
         Kind::Null => Ok(Value::Null),
@@ -578,6 +591,7 @@ pub(crate) fn text(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError
     }
 }
 
+#[inline]
 pub(crate) fn string(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     match json.kind() {
         Kind::Null => Ok(Value::Null),
@@ -586,6 +600,7 @@ pub(crate) fn string(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeErr
     }
 }
 
+#[inline]
 pub(crate) fn integer(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     match json.kind() {
         Kind::Null => Ok(Value::Null),
@@ -598,6 +613,7 @@ pub(crate) fn integer(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeEr
 }
 
 /// An id: an integer, or a string as written (other systems' ids are text: `"10481"`).
+#[inline]
 pub(crate) fn id(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     match json.kind() {
         Kind::Str(s) => Ok(Value::str(s)),
@@ -605,6 +621,7 @@ pub(crate) fn id(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> 
     }
 }
 
+#[inline]
 pub(crate) fn boolean(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     match json.kind() {
         Kind::Null => Ok(Value::Null),
@@ -614,6 +631,7 @@ pub(crate) fn boolean(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeEr
 }
 
 /// A timestamp: ISO 8601 text (or milliseconds since the epoch) → `Value::Date`.
+#[inline]
 pub(crate) fn timestamp(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     match json.kind() {
         Kind::Null => Ok(Value::Null),

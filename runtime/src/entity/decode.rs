@@ -141,9 +141,15 @@ fn decode_json(host: &Host, json: Json<'_>) -> Result<Value, DecodeError> {
     })?;
     let ticket = Attributes::read(Plan::of(shape), ticket);
     let mut decoder = Decoder { host, ticket, reporter: None };
-    let mut slots = Vec::with_capacity(shape.len());
-    for (at, slot) in shape.slots.iter().enumerate() {
-        slots.push(if slot.view { decoder.view(at, slot)? } else { decoder.rest(at, slot)? });
+    // Each slot's value is written where it goes (pushed from a returned `Result`, every
+    // slot stalled on store forwarding).
+    let mut slots = vec![Value::Null; shape.len()];
+    for ((at, slot), place) in shape.slots.iter().enumerate().zip(slots.iter_mut()) {
+        if slot.view {
+            decoder.view(at, slot, place)?;
+        } else {
+            decoder.rest(at, slot, place)?;
+        }
     }
     Ok(Value::record(shape, slots))
 }
@@ -165,9 +171,9 @@ fn top(name: &str) -> Path<'_> {
 }
 
 impl<'d> Decoder<'d, '_> {
-    fn view(&mut self, at: usize, slot: &Slot) -> Result<Value, DecodeError> {
+    fn view(&mut self, at: usize, slot: &Slot, place: &mut Value) -> Result<(), DecodeError> {
         let host = self.host;
-        Ok(match slot.name.as_str() {
+        *place = match slot.name.as_str() {
             "key" => {
                 let id = self.ticket.at("id");
                 match id.kind() {
@@ -199,7 +205,8 @@ impl<'d> Decoder<'d, '_> {
                 Some(rest) => typed(self.ticket.of_slot(at).unwrap_or(Json::NULL), &slot.ty, &top(rest))?,
                 None => Value::Null,
             },
-        })
+        };
+        Ok(())
     }
 
     fn enum_value(&self, which: Enum) -> Result<Value, DecodeError> {
@@ -274,22 +281,26 @@ impl<'d> Decoder<'d, '_> {
     }
 
     /// A raw REST attribute, checked against its schema type.
-    fn rest(&self, at: usize, slot: &Slot) -> Result<Value, DecodeError> {
+    /// Writes the slot's value into `place` (null already, and left so for a null
+    /// attribute).
+    fn rest(&self, at: usize, slot: &Slot, place: &mut Value) -> Result<(), DecodeError> {
         let name = rest_name(slot);
         match self.ticket.of_slot(at) {
-            Some(json) => typed(json, &slot.ty, &top(name)),
+            Some(json) if json.is_null() => {}
+            Some(json) => *place = typed(json, &slot.ty, &top(name))?,
             None => {
                 let writable = || {
                     !slot.read_only
                         && !self.host.platform.ticket_field(name).is_some_and(|field| field.write_only)
                 };
-                Ok(match slot.ty.non_null() {
-                    Type::List(_) if writable() => Value::list(Vec::new()),
-                    Type::Map(_, _) if writable() => Value::map(ValueMap::default()),
-                    _ => Value::Null,
-                })
+                match slot.ty.non_null() {
+                    Type::List(_) if writable() => *place = Value::list(Vec::new()),
+                    Type::Map(_, _) if writable() => *place = Value::map(ValueMap::default()),
+                    _ => {}
+                }
             }
         }
+        Ok(())
     }
 }
 
