@@ -6,6 +6,7 @@ use replica_compiler::lower::{lower, LowerKind, LowerOptions};
 use replica_grammar::{parse, Mode};
 use replica_runtime::engine::{Incoming, IncomingInput, Rules};
 use replica_runtime::host::Host;
+use replica_runtime::json::ReadError;
 use replica_runtime::vm::RunError;
 use replica_runtime::{entity, json, Value};
 
@@ -74,9 +75,10 @@ impl Replica {
     }
 
     pub fn try_decode_replica(text: &str) -> Result<Value, String> {
-        let json: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("the replica is not JSON: {e}"))?;
-        json::replica_from_json(&json).map_err(|e| format!("the replica does not decode: {e}"))
+        json::replica_from_str(text).map_err(|e| match e {
+            ReadError::Syntax(e) => format!("the replica is not JSON: {e}"),
+            ReadError::Decode(e) => format!("the replica does not decode: {e}"),
+        })
     }
 
     /// The outgoing script on a decoded ticket; the replica stays a record.
@@ -99,7 +101,7 @@ impl Replica {
     pub fn try_outgoing_json(&mut self, ticket: &str) -> Result<String, String> {
         let entity = decode_ticket(&self.host, ticket)?;
         let replica = self.try_outgoing(&entity)?;
-        Ok(serde_json::to_string(&json::replica_to_json(&replica)).expect("JSON out"))
+        Ok(json::replica_to_string(&replica))
     }
 
     /// The incoming script with a decoded replica on a decoded ticket (both consumed: the
@@ -129,7 +131,8 @@ impl Replica {
 }
 
 fn decode_ticket(host: &Host, text: &str) -> Result<Value, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("the ticket is not JSON: {e}"))?;
-    entity::decode(host, &json).map_err(|e| format!("the ticket does not decode: {e}"))
+    entity::decode_str(host, text).map_err(|e| match e {
+        ReadError::Syntax(e) => format!("the ticket is not JSON: {e}"),
+        ReadError::Decode(e) => format!("the ticket does not decode: {e}"),
+    })
 }

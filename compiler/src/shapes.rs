@@ -13,7 +13,7 @@
 //! name clash (`status` is the object, not the code), exactly as the checker resolves it.
 //! `summary` and `subject` are two names of one slot, since both are the same string.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::schema::{schema, Schema};
@@ -45,7 +45,7 @@ pub struct Shape {
     pub name: String,
     pub slots: Vec<Slot>,
     /// Every name that reaches a slot, aliases included.
-    index: HashMap<String, u16>,
+    index: FxHashMap<String, u16>,
 }
 
 impl Shape {
@@ -83,7 +83,7 @@ impl Shape {
 #[derive(Debug)]
 pub struct Shapes {
     pub all: Vec<Arc<Shape>>,
-    by_name: HashMap<String, ShapeId>,
+    by_name: FxHashMap<String, ShapeId>,
 }
 
 impl Shapes {

@@ -99,7 +99,11 @@ impl Rules {
             Some(entity) => entity,
             None => entity::new_ticket(host),
         };
-        let before = entity::snapshot(&entity);
+        // What `changes` compares with: the slots the script may change in place, copied.
+        let before = match &self.program.ticket_reads {
+            Some(reads) => entity::snapshot_of_reads(&entity, reads),
+            None => entity::snapshot_for_changes(&entity),
+        };
         if let Some(entry) = self.entries().incoming {
             let env = Environment {
                 entity: entity.clone(),

@@ -15,6 +15,7 @@ pub mod program;
 pub mod sim;
 pub mod stdlib;
 pub mod sync;
+mod tape;
 pub mod value;
 pub mod vm;
 

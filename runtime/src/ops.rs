@@ -51,7 +51,6 @@
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use regex::Regex;
 use rust_decimal::Decimal;
 
@@ -433,7 +432,7 @@ pub fn sub(a: &Value, b: &Value) -> Result<Value> {
                 .iter()
                 .filter(|(key, value)| !matches!(y.get(*key), Some(other) if equals(value, other)))
                 .map(|(key, value)| (key.clone(), value.clone()))
-                .collect();
+                .collect::<crate::value::ValueMap>();
             Ok(Value::map(kept))
         }
         // `date - days` and `date - date` (calendar days between them).
@@ -1272,7 +1271,9 @@ pub fn as_type(value: &Value, type_name: &str) -> Result<Value> {
         },
         "Map" | "LinkedHashMap" | "HashMap" => match value {
             Value::Map(_) => Ok(value.clone()),
-            Value::List(list) if list.borrow().is_empty() => Ok(Value::map(IndexMap::new())),
+            Value::List(list) if list.borrow().is_empty() => {
+                Ok(Value::map(crate::value::ValueMap::default()))
+            }
             other => Err(cannot_convert(other, type_name)),
         },
         "char" | "Character" => match value {

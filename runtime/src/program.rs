@@ -2,6 +2,8 @@
 //! run — constants as values (strings shared, so pushing one is a reference-count bump) and
 //! the record shapes of the script's classes.
 
+mod reach;
+
 use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -20,6 +22,10 @@ pub struct LoadedProgram {
     pub constants: Vec<Value>,
     /// The shape of each script class's instances, same indices as `program.classes`.
     pub class_shapes: Vec<Arc<Shape>>,
+    /// The ticket slots the incoming script reads (`(shape, slot)`, sorted), or `None` when
+    /// the ticket itself may reach script code or there is no incoming script (see
+    /// `reach.rs`): an incoming run copies only those slots before the run.
+    pub ticket_reads: Option<Vec<(ShapeId, u16)>>,
 }
 
 /// Why a program cannot be loaded.
@@ -90,7 +96,7 @@ impl LoadedProgram {
                 })?,
                 // Built once; the lowering only pools maps that scripts never change.
                 Constant::Map(entries) => {
-                    let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                    let mut map = crate::value::value_map(entries.len());
                     for &(key, value) in entries {
                         let part = |at: u32| {
                             constants.get(at as usize).cloned().ok_or_else(|| LoadError::BadConstant {
@@ -128,7 +134,8 @@ impl LoadedProgram {
                 Ok(Arc::new(Shape::new(id, class.name.clone(), slots)))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(LoadedProgram { program, constants, class_shapes })
+        let ticket_reads = program.entries.incoming.and_then(|entry| reach::ticket_reads(&program, entry));
+        Ok(LoadedProgram { program, constants, class_shapes, ticket_reads })
     }
 
     /// The name constant `index` (`"?"` when it is not a string: malformed code).

@@ -5,7 +5,7 @@ use replica_compiler::bytecode::HelperId;
 use replica_runtime::entity::{self, Changes};
 use replica_runtime::helpers;
 use replica_runtime::host::{DirectoryUser, Host};
-use replica_runtime::json::{self, from_json, replica_from_json, replica_to_json, to_json};
+use replica_runtime::json::{self, from_json, replica_from_json, replica_from_str, replica_to_json, to_json};
 use replica_runtime::value::{NativeOnly, Record};
 use replica_runtime::{ErrorKind, Value};
 use serde_json::json;
@@ -586,4 +586,112 @@ fn bad_replicas_get_errors_naming_the_field() {
     );
     assert_eq!(error(json!({"created": "soon"})).split(':').next(), Some("`created`"));
     assert!(json::DecodeError::new("", "x").path.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON text straight in and out
+// ---------------------------------------------------------------------------------------
+
+/// Tickets and replicas as text, decoded from the text and from a `serde_json::Value` of it.
+fn text_cases() -> Vec<String> {
+    let mut cases: Vec<String> =
+        ["freshdesk-ticket.json", "freshservice-ticket.json", "replica-from-jira-like.json"]
+            .iter()
+            .filter_map(|name| {
+                let corpus = replica_testkit::corpus(name)?;
+                Some(replica_testkit::read(&corpus.join("fixtures").join(name)))
+            })
+            .collect();
+    cases.extend(
+        [
+            // Keys out of order, repeated keys (the last wins, as in a serde_json::Map),
+            // escapes, numbers of every kind, unknown members.
+            r#"{"tags": ["b", "a"], "id": 7, "custom_fields": {"cf_z": 1, "cf_a": [1, {"y": 2, "x": -0}], "cf_m": 2.50, "cf_z": "last"},
+                "subject": "one\ntwo \"q\" \u00e9\ud83d\ude00", "status": 3, "status": 4, "priority": 1,
+                "requester": {"name": "R", "id": 5, "email": "r@x"}, "requester_id": 5, "source": 18446744073709551615,
+                "conversations": [{"user_id": 5, "id": 1, "body": "b", "private": null, "created_at": 1700000000000}],
+                "attachments": [{"id": 1, "file_size": 3, "name": "n", "created_at": "2026-01-02T03:04:05.678Z"}],
+                "due_by": "2026-11-27T15:59:28Z", "brand_new": {"a": [1e300, -1.5e-7, 12345678901234567890123]}}"#,
+            r#"{"ticket": {"id": 9, "subject": "wrapped", "department_id": 3}}"#,
+            r#"{"ticket": {"id": 9}, "id": 10}"#,
+            r#"{"ticket": 1}"#,
+            r#"{}"#,
+            // Errors, which must be the same from text and from a Value.
+            r#"[1]"#,
+            r#"{"status": "open"}"#,
+            r#"{"tags": ["a", 2]}"#,
+            r#"{"conversations": [{"id": 1}, {"id": 2, "created_at": "yesterday"}]}"#,
+            r#"{"group_id": 1.5, "custom_fields": []}"#,
+            r#"{"custom_fields": [], "group_id": 1.5}"#,
+            r#"{"id": {}, "status": "x"}"#,
+            r#"{"requester": {"id": "x", "email": 3}}"#,
+            r#"{"attachments": [{"size": "big"}]}"#,
+            // Replicas.
+            r#"{"summary": "x", "severity": 2, "customKeys": {"severity": 3, "b": 1, "a": 2}, "zeta": 1, "alpha": [2]}"#,
+            r#"{"type": {"name": "Bug"}, "status": "Open", "priority": 2, "labels": ["a", {"label": "b"}],
+                "customFields": {"X": {"value": 1}, "Y": {"value": 2, "other": 3}, "A": 4}, "key": 12}"#,
+            r#"{"comments": [{"internal": "no"}]}"#,
+            r#"{"labels": [3], "status": [1]}"#,
+        ]
+        .map(String::from),
+    );
+    cases
+}
+
+#[test]
+fn tickets_decode_the_same_from_text_and_from_a_value() {
+    let mut host = freshdesk();
+    host.comment_twins.insert("R-1".into(), 1);
+    for text in text_cases() {
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for platform in ["freshdesk", "freshservice"] {
+            host.platform = Host::new(platform).unwrap().platform;
+            let from_value = entity::decode(&host, &value).map(|t| to_json(&t));
+            let from_text = entity::decode_str(&host, &text).map(|t| to_json(&t)).map_err(|e| match e {
+                json::ReadError::Decode(e) => e,
+                other => panic!("{other}"),
+            });
+            assert_eq!(from_text, from_value, "{platform}: {text}");
+        }
+        let from_value = replica_from_json(&value).map(|r| to_json(&r));
+        let from_text = replica_from_str(&text).map(|r| to_json(&r)).map_err(|e| match e {
+            json::ReadError::Decode(e) => e,
+            other => panic!("{other}"),
+        });
+        assert_eq!(from_text, from_value, "{text}");
+    }
+    let not_json = entity::decode_str(&host, "{\"id\": 1,}").unwrap_err();
+    let expected = serde_json::from_str::<serde_json::Value>("{\"id\": 1,}").unwrap_err();
+    assert_eq!(not_json.to_string(), format!("not JSON: {expected}"));
+}
+
+#[test]
+fn values_are_written_as_their_json() {
+    let host = freshdesk();
+    let mut values = Vec::new();
+    for text in text_cases() {
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        values.extend(entity::decode(&host, &value).ok());
+        values.extend(replica_from_json(&value).ok());
+        values.push(from_json(&value));
+    }
+    // Map keys that write as the same text (the later one wins), dates, decimals, ranges.
+    let mut map = indexmap::IndexMap::new();
+    map.insert(replica_runtime::Key(Value::Int(1)), s("int"));
+    map.insert(replica_runtime::Key(s("b")), Value::Date(-1));
+    map.insert(replica_runtime::Key(s("1")), s("string"));
+    map.insert(replica_runtime::Key(Value::Null), Value::Range { from: 3, to: 1, inclusive: true });
+    map.insert(replica_runtime::Key(s("a")), Value::Decimal(rust_decimal::Decimal::new(15, 28)));
+    values.push(Value::map(map));
+    values.push(Value::Decimal(rust_decimal::Decimal::MAX));
+    values.push(stdlib_entry());
+    for value in values {
+        let text = serde_json::to_string(&json::AsJson(&value)).unwrap();
+        assert_eq!(text, serde_json::to_string(&to_json(&value)).unwrap());
+        assert_eq!(json::replica_to_string(&value), text);
+    }
+}
+
+fn stdlib_entry() -> Value {
+    replica_runtime::stdlib::entry(s("k"), Value::Int(2))
 }

@@ -50,7 +50,9 @@ fn list(items: Vec<Value>) -> Value {
 }
 
 fn map(entries: Vec<(&str, Value)>) -> Value {
-    Value::map(entries.into_iter().map(|(k, v)| (Key::str(k), v)).collect())
+    Value::map(
+        entries.into_iter().map(|(k, v)| (Key::str(k), v)).collect::<replica_runtime::value::ValueMap>(),
+    )
 }
 
 fn range(from: i64, to: i64) -> Value {

@@ -54,7 +54,9 @@ fn list(items: Vec<Value>) -> Value {
 }
 
 fn map(entries: Vec<(&str, Value)>) -> Value {
-    Value::map(entries.into_iter().map(|(k, v)| (Key::str(k), v)).collect())
+    Value::map(
+        entries.into_iter().map(|(k, v)| (Key::str(k), v)).collect::<replica_runtime::value::ValueMap>(),
+    )
 }
 
 fn range(from: i64, to: i64, inclusive: bool) -> Value {
@@ -1188,9 +1190,13 @@ fn no_argument_combination_panics() {
 fn deep_copy(value: &Value) -> Value {
     match value {
         Value::List(items) => list(items.borrow().iter().map(deep_copy).collect()),
-        Value::Map(entries) => {
-            Value::map(entries.borrow().iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect())
-        }
+        Value::Map(entries) => Value::map(
+            entries
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), deep_copy(v)))
+                .collect::<replica_runtime::value::ValueMap>(),
+        ),
         other => other.clone(),
     }
 }

@@ -25,7 +25,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use std::sync::{Arc, OnceLock};
 
 use replica_compiler::shapes::{shapes, Shape, ShapeId, Slot};
@@ -34,7 +33,7 @@ use replica_compiler::types::Type;
 use super::objects::{self, build, Enum};
 use crate::host::Host;
 use crate::stdlib::date;
-use crate::value::{Key, MapRef, Record, RuntimeError, Value};
+use crate::value::{Key, MapRef, Record, RuntimeError, Value, ValueMap};
 
 type Result<T> = std::result::Result<T, RuntimeError>;
 
@@ -280,13 +279,13 @@ fn ticket(host: &Host, record: &Record, at: u16, slot: &Slot, value: Value, targ
         }
         "customFields" => {
             let fields = to_custom_fields(host, value, target)?;
-            let plain = fields.iter().map(|(k, v)| (k.clone(), objects::custom_value(v))).collect();
+            let plain: ValueMap = fields.iter().map(|(k, v)| (k.clone(), objects::custom_value(v))).collect();
             store(record, at, Value::map(fields));
             store_named(record, "custom_fields", Value::map(plain));
         }
         "custom_fields" => {
             let given = nullable_map(value, target)?;
-            let plain: IndexMap<Key, Value> =
+            let plain: ValueMap =
                 given.borrow().iter().map(|(k, v)| (k.clone(), objects::custom_value(v))).collect();
             let fields = plain
                 .iter()
@@ -295,7 +294,7 @@ fn ticket(host: &Host, record: &Record, at: u16, slot: &Slot, value: Value, targ
                     let kind = objects::custom_kind(&host.platform, &name, v);
                     (k.clone(), objects::custom_field(&name, kind, v.clone()))
                 })
-                .collect();
+                .collect::<ValueMap>();
             store(record, at, Value::map(plain));
             store_named(record, "customFields", Value::map(fields));
         }
@@ -382,7 +381,7 @@ fn to_user(host: &Host, value: Value, target: &Target) -> Result<Value> {
     }
 }
 
-fn to_custom_fields(host: &Host, value: Value, target: &Target) -> Result<IndexMap<Key, Value>> {
+fn to_custom_fields(host: &Host, value: Value, target: &Target) -> Result<ValueMap> {
     let given = nullable_map(value, target)?;
     let fields = given
         .borrow()
@@ -416,7 +415,7 @@ fn to_comments(value: Value, target: &Target) -> Result<Vec<Value>> {
             }
             Value::Map(map) => {
                 let map = map.borrow();
-                let get = |k: &str| map.get(&Key::str(k)).cloned().unwrap_or(Value::Null);
+                let get = |k: &str| map.get(&crate::value::StrKey(k)).cloned().unwrap_or(Value::Null);
                 let internal = crate::ops::truthy(&get("internal"));
                 Ok(build("Comment", &[("body", get("body")), ("internal", Value::Bool(internal))]))
             }
@@ -448,7 +447,7 @@ fn list_items(value: Value, target: &Target, what: &str) -> Result<Vec<Value>> {
 /// A map (null is an empty one).
 fn nullable_map(value: Value, target: &Target) -> Result<MapRef> {
     match value {
-        Value::Null => Ok(Rc::new(RefCell::new(IndexMap::new()))),
+        Value::Null => Ok(Rc::new(RefCell::new(ValueMap::default()))),
         Value::Map(map) => Ok(map),
         other => Err(needs(target, "a map", &other)),
     }

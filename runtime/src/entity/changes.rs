@@ -23,9 +23,11 @@
 //! and custom-field keys are not deleted, and an assignee or reporter known only by an email
 //! outside the directory cannot be set (the platform needs an id).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
+use replica_compiler::shapes::{shapes, Shape};
 use serde::Serialize;
 use serde_json::Map;
 
@@ -87,6 +89,40 @@ struct Pair {
     view: Option<serde_json::Value>,
     raw: Option<serde_json::Value>,
 }
+
+/// By slot of `shape`: whether [`changes`] can report a change of the slot. It never reports
+/// a read-only slot other than the views it plans by name (a script cannot assign one, and
+/// what it does inside one, such as `entity.conversations[0].x = 1`, has no REST form), so
+/// an incoming run needs no copy of such slots from before the run.
+pub(crate) fn reported_slots(shape: &Arc<Shape>) -> Cow<'static, [bool]> {
+    fn reported(shape: &Shape) -> Vec<bool> {
+        shape.slots.iter().map(|slot| !slot.read_only || NAMED.contains(&slot.name.as_str())).collect()
+    }
+    static SCHEMA: OnceLock<Vec<Vec<bool>>> = OnceLock::new();
+    let all = &shapes().all;
+    match all.get(usize::from(shape.id)) {
+        Some(known) if Arc::ptr_eq(known, shape) => Cow::Borrowed(
+            &SCHEMA.get_or_init(|| all.iter().map(|s| reported(s)).collect())[usize::from(shape.id)],
+        ),
+        _ => Cow::Owned(reported(shape)),
+    }
+}
+
+/// The slots [`changes`] plans by name (read-only or not).
+const NAMED: [&str; 12] = [
+    "status",
+    "priority",
+    "labels",
+    "tags",
+    "reporter",
+    "requester_id",
+    "assignee",
+    "responder_id",
+    "customFields",
+    "custom_fields",
+    "comments",
+    "attachments",
+];
 
 pub fn changes(host: &Host, before: &Value, after: &Value) -> Changes {
     let mut out = Changes::default();
@@ -201,7 +237,7 @@ fn assignee(user: &Value) -> Option<serde_json::Value> {
 /// The keys of a custom-field map whose value changed, as REST values.
 fn custom_fields(was: &Value, now: &Value, out: &mut Map<String, serde_json::Value>) {
     let Value::Map(now) = now else { return };
-    let empty = IndexMap::new();
+    let empty = crate::value::ValueMap::default();
     let was = match was {
         Value::Map(map) => map.borrow().clone(),
         _ => empty,

@@ -10,130 +10,316 @@
 //! checked against its schema type (an integer where the schema says integer, dates parsed).
 //! A missing list or map attribute that scripts may write (`tags`, `custom_fields`,
 //! `cc_emails`) is empty, so `entity.tags += […]` works on any ticket.
+//!
+//! [`decode_str`] reads JSON text straight onto a tape (`crate::tape`), [`decode`] lays a
+//! `serde_json::Value` out on one; the mapping below is the same for both. The ticket's
+//! attributes are found in one pass over its members, through a table of the names the
+//! mapping reads, made once per platform.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
-use replica_compiler::shapes::{shapes, Slot};
+use replica_compiler::shapes::{shapes, Shape, Slot};
 use replica_compiler::types::Type;
-use serde_json::Map;
+use rustc_hash::FxHashMap;
 
-use super::objects::{self, build, Enum};
+use super::objects::{self, Enum};
 use crate::host::Host;
-use crate::json::{self, get, DecodeError};
-use crate::value::{Key, Value};
-
-type Object = Map<String, serde_json::Value>;
+use crate::json::{self, mismatch, DecodeError, Path, ReadError};
+use crate::tape::{Doc, Json, Kind, Object};
+use crate::value::{Key, Value, ValueMap};
 
 pub fn decode(host: &Host, json: &serde_json::Value) -> Result<Value, DecodeError> {
+    decode_json(host, Doc::from_value(json).root())
+}
+
+/// [`decode`] of JSON text, without building a `serde_json::Value` first.
+pub fn decode_str(host: &Host, text: &str) -> Result<Value, ReadError> {
+    Ok(decode_json(host, json::parse(text)?.root())?)
+}
+
+/// The REST attributes the view slots read, besides the ones named by slots.
+const VIEW_SOURCES: [&str; 10] = [
+    "id",
+    "status",
+    "priority",
+    "tags",
+    "requester_id",
+    "requester",
+    "responder_id",
+    "conversations",
+    "attachments",
+    "custom_fields",
+];
+
+/// What decoding a platform's tickets reads: every attribute name the mapping looks up,
+/// numbered ([`VIEW_SOURCES`] first, so `VIEW_SOURCES[i]` is attribute `i`), and the
+/// attribute each slot stands for.
+struct Plan {
+    names: FxHashMap<&'static str, usize>,
+    /// By slot: the attribute of its REST name (its own name for a REST slot).
+    slots: Vec<Option<usize>>,
+}
+
+impl Plan {
+    fn new(shape: &'static Shape) -> Plan {
+        let mut names = FxHashMap::default();
+        let sources = shape.slots.iter().filter_map(|slot| slot.rest.as_deref());
+        let own = shape.slots.iter().filter(|slot| !slot.view).map(|slot| slot.name.as_str());
+        for name in VIEW_SOURCES.into_iter().chain(sources).chain(own) {
+            let next = names.len();
+            names.entry(name).or_insert(next);
+        }
+        let slots = shape
+            .slots
+            .iter()
+            .map(|slot| {
+                let name = if slot.view { slot.rest.as_deref()? } else { rest_name(slot) };
+                names.get(name).copied()
+            })
+            .collect();
+        Plan { names, slots }
+    }
+
+    /// The plan for a ticket shape of the schema (made once).
+    fn of(shape: &Arc<Shape>) -> &'static Plan {
+        static PLANS: OnceLock<Vec<OnceLock<Plan>>> = OnceLock::new();
+        let all = &shapes().all;
+        let plans = PLANS.get_or_init(|| all.iter().map(|_| OnceLock::new()).collect());
+        let id = usize::from(shape.id);
+        plans[id].get_or_init(|| Plan::new(&all[id]))
+    }
+}
+
+/// The ticket's members that the mapping reads (the last of a repeated key, as a
+/// `serde_json::Map` keeps it).
+struct Attributes<'d> {
+    plan: &'static Plan,
+    values: Vec<Option<Json<'d>>>,
+}
+
+impl<'d> Attributes<'d> {
+    fn read(plan: &'static Plan, ticket: Object<'d>) -> Attributes<'d> {
+        let mut values = vec![None; plan.names.len()];
+        for (key, value) in ticket.entries() {
+            if let Some(&at) = plan.names.get(key) {
+                values[at] = Some(value);
+            }
+        }
+        Attributes { plan, values }
+    }
+
+    /// The member that slot `slot` stands for, or `None` when the ticket does not have it.
+    fn of_slot(&self, slot: usize) -> Option<Json<'d>> {
+        self.values[self.plan.slots[slot]?]
+    }
+
+    /// The member `name` of [`VIEW_SOURCES`], null when missing.
+    fn at(&self, name: &str) -> Json<'d> {
+        let at = VIEW_SOURCES.iter().position(|source| *source == name);
+        at.and_then(|at| self.values[at]).unwrap_or(Json::NULL)
+    }
+}
+
+/// The REST attribute of a raw REST slot.
+fn rest_name(slot: &Slot) -> &str {
+    slot.rest.as_deref().unwrap_or(&slot.name)
+}
+
+/// One ticket being decoded.
+struct Decoder<'d, 'h> {
+    host: &'h Host,
+    ticket: Attributes<'d>,
+    /// The reporter, once decoded (the `reporter` slot and comment authors need it).
+    reporter: Option<Value>,
+}
+
+fn decode_json(host: &Host, json: Json<'_>) -> Result<Value, DecodeError> {
     let ticket = unwrap(json)?;
     let shape = shapes().ticket(&host.platform.name).ok_or_else(|| {
         DecodeError::new("", format!("there is no ticket schema for platform `{}`", host.platform.name))
     })?;
-    let twins: HashMap<i64, &str> =
-        host.comment_twins.iter().map(|(remote, local)| (*local, remote.as_str())).collect();
-    let mut slots = Vec::with_capacity(shape.len());
-    for slot in &shape.slots {
-        slots.push(if slot.view { view(host, ticket, slot, &twins)? } else { rest(host, ticket, slot)? });
+    let ticket = Attributes::read(Plan::of(shape), ticket);
+    let mut decoder = Decoder { host, ticket, reporter: None };
+    // Each slot's value is written where it goes (pushed from a returned `Result`, every
+    // slot stalled on store forwarding).
+    let mut slots = vec![Value::Null; shape.len()];
+    for ((at, slot), place) in shape.slots.iter().enumerate().zip(slots.iter_mut()) {
+        if slot.view {
+            decoder.view(at, slot, place)?;
+        } else {
+            decoder.rest(at, slot, place)?;
+        }
     }
     Ok(Value::record(shape, slots))
 }
 
 /// The ticket object: Freshdesk sends it bare, Freshservice wrapped in `{"ticket": …}`.
-fn unwrap(json: &serde_json::Value) -> Result<&Object, DecodeError> {
+fn unwrap(json: Json<'_>) -> Result<Object<'_>, DecodeError> {
     let Some(object) = json.as_object() else {
-        return Err(DecodeError::new(
-            "",
-            format!("a ticket must be a JSON object, not {}", json::describe(json)),
-        ));
+        return Err(DecodeError::new("", format!("a ticket must be a JSON object, not {}", json.describe())));
     };
-    match object.get("ticket") {
-        Some(serde_json::Value::Object(inner)) if !object.contains_key("id") => Ok(inner),
+    match object.get("ticket").and_then(Json::as_object) {
+        Some(inner) if !object.contains_key("id") => Ok(inner),
         _ => Ok(object),
     }
 }
 
-fn view(host: &Host, ticket: &Object, slot: &Slot, twins: &HashMap<i64, &str>) -> Result<Value, DecodeError> {
-    Ok(match slot.name.as_str() {
-        "key" => match get(ticket, "id") {
-            serde_json::Value::Null => Value::Null,
-            id @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => json::text(id, "id")?,
-            other => return Err(DecodeError::mismatch("id", "an integer", other)),
-        },
-        "status" => enum_value(host, ticket, Enum::Status)?,
-        "priority" => enum_value(host, ticket, Enum::Priority)?,
-        "labels" => json::list_of(get(ticket, "tags"), "tags", |tag, path| match tag {
-            serde_json::Value::String(text) => Ok(objects::label(text)),
-            other => Err(DecodeError::mismatch(path, "a string", other)),
-        })?,
-        "reporter" => reporter(host, ticket)?,
-        "assignee" => match json::integer(get(ticket, "responder_id"), "responder_id")? {
+/// The path of a top-level attribute.
+fn top(name: &str) -> Path<'_> {
+    Path::Key(&Path::Root, name)
+}
+
+impl<'d> Decoder<'d, '_> {
+    fn view(&mut self, at: usize, slot: &Slot, place: &mut Value) -> Result<(), DecodeError> {
+        let host = self.host;
+        *place = match slot.name.as_str() {
+            "key" => {
+                let id = self.ticket.at("id");
+                match id.kind() {
+                    Kind::Null => Value::Null,
+                    Kind::Number(_) | Kind::Str(_) => json::text(id, &top("id"))?,
+                    _ => return Err(mismatch(&top("id"), "an integer", id)),
+                }
+            }
+            "status" => self.enum_value(Enum::Status)?,
+            "priority" => self.enum_value(Enum::Priority)?,
+            "labels" => {
+                json::list_of(self.ticket.at("tags"), &top("tags"), |tag, path| match tag.as_str() {
+                    Some(text) => Ok(objects::label(text)),
+                    None => Err(mismatch(path, "a string", tag)),
+                })?
+            }
+            "reporter" => self.reporter()?,
+            "assignee" => match json::integer(self.ticket.at("responder_id"), &top("responder_id"))? {
+                Value::Int(id) => objects::user_with_id(host, id),
+                _ => Value::Null,
+            },
+            "comments" => self.comments()?,
+            "attachments" => json::list_of(self.ticket.at("attachments"), &top("attachments"), attachment)?,
+            "customFields" => self.custom_fields()?,
+            "entityType" => objects::shared_str("ticket"),
+            // `summary`, `description`, `type`, `created`, `updated`, and any view field added
+            // to the schema later: the REST attribute it stands for, typed.
+            _ => match &slot.rest {
+                Some(rest) => typed(self.ticket.of_slot(at).unwrap_or(Json::NULL), &slot.ty, &top(rest))?,
+                None => Value::Null,
+            },
+        };
+        Ok(())
+    }
+
+    fn enum_value(&self, which: Enum) -> Result<Value, DecodeError> {
+        Ok(match json::integer(self.ticket.at(which.noun()), &top(which.noun()))? {
+            Value::Int(code) => objects::enum_record(which, &self.host.platform, code),
+            _ => Value::Null,
+        })
+    }
+
+    /// The requester: the directory's entry, else the embedded `requester` object
+    /// (`include=requester`), else a user with only the id.
+    fn reporter(&mut self) -> Result<Value, DecodeError> {
+        if let Some(reporter) = &self.reporter {
+            return Ok(reporter.clone());
+        }
+        let reporter = self.decode_reporter()?;
+        self.reporter = Some(reporter.clone());
+        Ok(reporter)
+    }
+
+    fn decode_reporter(&self) -> Result<Value, DecodeError> {
+        let host = self.host;
+        let id = json::integer(self.ticket.at("requester_id"), &top("requester_id"))?;
+        if let Value::Int(id) = id {
+            if let Some(user) = host.user_by_id(id) {
+                return Ok(objects::user_from_directory(user));
+            }
+        }
+        let embedded = json::user(self.ticket.at("requester"), &top("requester"))?;
+        if !embedded.is_null() {
+            return Ok(embedded);
+        }
+        Ok(match id {
             Value::Int(id) => objects::user_with_id(host, id),
             _ => Value::Null,
-        },
-        "comments" => {
-            // Notes by the requester get the embedded requester's name and email when the
-            // directory does not know the user.
-            let requester = reporter(host, ticket)?;
-            json::list_of(get(ticket, "conversations"), "conversations", |note, path| {
-                comment(host, note, path, twins, &requester)
-            })?
-        }
-        "attachments" => json::list_of(get(ticket, "attachments"), "attachments", attachment)?,
-        "customFields" => custom_fields(host, ticket)?,
-        "entityType" => Value::str("ticket"),
-        // `summary`, `description`, `type`, `created`, `updated`, and any view field added to
-        // the schema later: the REST attribute it stands for, typed.
-        _ => match &slot.rest {
-            Some(rest) => typed(get(ticket, rest), &slot.ty, rest)?,
-            None => Value::Null,
-        },
-    })
-}
-
-fn enum_value(host: &Host, ticket: &Object, which: Enum) -> Result<Value, DecodeError> {
-    Ok(match json::integer(get(ticket, which.noun()), which.noun())? {
-        Value::Int(code) => objects::enum_record(which, &host.platform, code),
-        _ => Value::Null,
-    })
-}
-
-/// The requester: the directory's entry, else the embedded `requester` object
-/// (`include=requester`), else a user with only the id.
-fn reporter(host: &Host, ticket: &Object) -> Result<Value, DecodeError> {
-    let id = json::integer(get(ticket, "requester_id"), "requester_id")?;
-    if let Value::Int(id) = id {
-        if let Some(user) = host.user_by_id(id) {
-            return Ok(objects::user_from_directory(user));
-        }
+        })
     }
-    let embedded = json::user(get(ticket, "requester"), "requester")?;
-    if !embedded.is_null() {
-        return Ok(embedded);
+
+    fn comments(&mut self) -> Result<Value, DecodeError> {
+        let host = self.host;
+        // Notes by the requester get the embedded requester's name and email when the
+        // directory does not know the user; they share one record, not the reporter's.
+        let requester = match self.reporter()? {
+            Value::Record(record) => Value::Record(objects::copy(&record)),
+            other => other,
+        };
+        let requester_id = match objects::field(&requester, "id") {
+            Some(Value::Int(id)) => Some(id),
+            _ => None,
+        };
+        let twins: HashMap<i64, &str> =
+            host.comment_twins.iter().map(|(remote, local)| (*local, remote.as_str())).collect();
+        json::list_of(self.ticket.at("conversations"), &top("conversations"), |note, path| {
+            comment(host, note, path, &twins, &requester, requester_id)
+        })
     }
-    Ok(match id {
-        Value::Int(id) => objects::user_with_id(host, id),
-        _ => Value::Null,
-    })
+
+    fn custom_fields(&self) -> Result<Value, DecodeError> {
+        let host = self.host;
+        let mut out = ValueMap::default();
+        if let Some(fields) = json::object(self.ticket.at("custom_fields"), &top("custom_fields"))? {
+            let fields = fields.sorted();
+            out.reserve(fields.len());
+            for (name, json) in fields {
+                let value = json::plain(json);
+                let kind = objects::custom_kind(&host.platform, name, &value);
+                let name = Value::str(name);
+                out.insert(Key(name.clone()), objects::custom_field_named(name, kind, value));
+            }
+        }
+        Ok(Value::map(out))
+    }
+
+    /// A raw REST attribute, checked against its schema type.
+    /// Writes the slot's value into `place` (null already, and left so for a null
+    /// attribute).
+    fn rest(&self, at: usize, slot: &Slot, place: &mut Value) -> Result<(), DecodeError> {
+        let name = rest_name(slot);
+        match self.ticket.of_slot(at) {
+            Some(json) if json.is_null() => {}
+            Some(json) => *place = typed(json, &slot.ty, &top(name))?,
+            None => {
+                let writable = || {
+                    !slot.read_only
+                        && !self.host.platform.ticket_field(name).is_some_and(|field| field.write_only)
+                };
+                match slot.ty.non_null() {
+                    Type::List(_) if writable() => *place = Value::list(Vec::new()),
+                    Type::Map(_, _) if writable() => *place = Value::map(ValueMap::default()),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn comment(
     host: &Host,
-    note: &serde_json::Value,
-    path: &str,
+    note: Json<'_>,
+    path: &Path<'_>,
     twins: &HashMap<i64, &str>,
     requester: &Value,
+    requester_id: Option<i64>,
 ) -> Result<Value, DecodeError> {
     let Some(fields) = json::object(note, path)? else {
-        return Err(DecodeError::mismatch(path, "a conversation object", note));
+        return Err(mismatch(path, "a conversation object", note));
     };
-    let at = |key: &str| json::join(path, key);
-    let id = json::integer(get(fields, "id"), &at("id"))?;
-    let author = match json::integer(get(fields, "user_id"), &at("user_id"))? {
-        Value::Int(user)
-            if host.user_by_id(user).is_none()
-                && matches!(objects::field(requester, "id"), Some(Value::Int(id)) if id == user) =>
-        {
+    let [id, user_id, private, body, created_at, updated_at] =
+        fields.pick(["id", "user_id", "private", "body", "created_at", "updated_at"]);
+    let id = json::integer(id, &path.key("id"))?;
+    let author = match json::integer(user_id, &path.key("user_id"))? {
+        Value::Int(user) if host.user_by_id(user).is_none() && requester_id == Some(user) => {
             requester.clone()
         }
         Value::Int(user) => objects::user_with_id(host, user),
@@ -143,92 +329,55 @@ fn comment(
         Value::Int(id) => twins.get(&id).map_or(Value::Null, |remote| Value::str(remote)),
         _ => Value::Null,
     };
-    let private = json::boolean(get(fields, "private"), &at("private"))?;
-    Ok(build(
-        "Comment",
-        &[
-            ("id", id),
-            ("body", json::string(get(fields, "body"), &at("body"))?),
-            ("author", author),
-            ("internal", if private.is_null() { Value::Bool(false) } else { private }),
-            ("created", json::timestamp(get(fields, "created_at"), &at("created_at"))?),
-            ("updated", json::timestamp(get(fields, "updated_at"), &at("updated_at"))?),
-            ("remoteId", remote_id),
-        ],
-    ))
+    let private = json::boolean(private, &path.key("private"))?;
+    Ok(objects::comment([
+        id,
+        json::string(body, &path.key("body"))?,
+        author,
+        if private.is_null() { Value::Bool(false) } else { private },
+        json::timestamp(created_at, &path.key("created_at"))?,
+        json::timestamp(updated_at, &path.key("updated_at"))?,
+        remote_id,
+    ]))
 }
 
-fn attachment(json: &serde_json::Value, path: &str) -> Result<Value, DecodeError> {
+fn attachment(json: Json<'_>, path: &Path<'_>) -> Result<Value, DecodeError> {
     let Some(fields) = json::object(json, path)? else {
-        return Err(DecodeError::mismatch(path, "an attachment object", json));
+        return Err(mismatch(path, "an attachment object", json));
     };
-    let at = |key: &str| json::join(path, key);
+    let [id, name, content_type, size, file_size, created_at] =
+        fields.pick(["id", "name", "content_type", "size", "file_size", "created_at"]);
     // The documentation's samples use both `size` and `file_size`.
-    let (size, size_key) = match get(fields, "size") {
-        serde_json::Value::Null => (get(fields, "file_size"), "file_size"),
-        given => (given, "size"),
-    };
-    Ok(build(
-        "Attachment",
-        &[
-            ("id", json::integer(get(fields, "id"), &at("id"))?),
-            ("filename", json::string(get(fields, "name"), &at("name"))?),
-            ("mimetype", json::string(get(fields, "content_type"), &at("content_type"))?),
-            ("filesize", json::integer(size, &at(size_key))?),
-            ("created", json::timestamp(get(fields, "created_at"), &at("created_at"))?),
-        ],
-    ))
-}
-
-fn custom_fields(host: &Host, ticket: &Object) -> Result<Value, DecodeError> {
-    let mut out = IndexMap::new();
-    if let Some(fields) = json::object(get(ticket, "custom_fields"), "custom_fields")? {
-        for (name, json) in fields {
-            let value = json::from_json(json);
-            let kind = objects::custom_kind(&host.platform, name, &value);
-            out.insert(Key::str(name), objects::custom_field(name, kind, value));
-        }
-    }
-    Ok(Value::map(out))
-}
-
-/// A raw REST attribute, checked against its schema type.
-fn rest(host: &Host, ticket: &Object, slot: &Slot) -> Result<Value, DecodeError> {
-    let name = slot.rest.as_deref().unwrap_or(&slot.name);
-    match ticket.get(name) {
-        Some(json) => typed(json, &slot.ty, name),
-        None => {
-            let writable =
-                !slot.read_only && !host.platform.ticket_field(name).is_some_and(|field| field.write_only);
-            Ok(match slot.ty.non_null() {
-                Type::List(_) if writable => Value::list(Vec::new()),
-                Type::Map(_, _) if writable => Value::map(IndexMap::new()),
-                _ => Value::Null,
-            })
-        }
-    }
+    let (size, size_key) = if size.is_null() { (file_size, "file_size") } else { (size, "size") };
+    Ok(objects::attachment([
+        json::integer(id, &path.key("id"))?,
+        json::string(name, &path.key("name"))?,
+        json::string(content_type, &path.key("content_type"))?,
+        json::integer(size, &path.key(size_key))?,
+        json::timestamp(created_at, &path.key("created_at"))?,
+    ]))
 }
 
 /// A JSON value as a value of schema type `ty` (null is allowed for every type: the platforms
 /// send blank fields as null).
-pub(crate) fn typed(json: &serde_json::Value, ty: &Type, path: &str) -> Result<Value, DecodeError> {
+fn typed(json: Json<'_>, ty: &Type, path: &Path<'_>) -> Result<Value, DecodeError> {
     match ty.non_null() {
         Type::Int => json::integer(json, path),
         Type::String => json::string(json, path),
         Type::Bool => json::boolean(json, path),
         Type::Date | Type::DateTime => json::timestamp(json, path),
-        Type::Decimal => match json {
-            serde_json::Value::Null | serde_json::Value::Number(_) => Ok(json::from_json(json)),
-            other => Err(DecodeError::mismatch(path, "a number", other)),
+        Type::Decimal => match json.kind() {
+            Kind::Null | Kind::Number(_) => Ok(json::plain(json)),
+            _ => Err(mismatch(path, "a number", json)),
         },
         Type::List(_) => {
             json::array(json, path)?;
-            Ok(json::from_json(json))
+            Ok(json::plain(json))
         }
         Type::Map(_, _) => {
             json::object(json, path)?;
-            Ok(json::from_json(json))
+            Ok(json::plain(json))
         }
-        _ => Ok(json::from_json(json)),
+        _ => Ok(json::plain(json)),
     }
 }

@@ -5,7 +5,8 @@
 //! The ticket record's shape (`replica_compiler::shapes`) is the Exalate view (`key`,
 //! `summary`, `status` as a record, …) followed by the platform's own REST attributes
 //! (`tags`, `group_id`, `custom_fields`, …). An incoming run goes:
-//! `decode` (or [`new_ticket`] on a first sync) → [`snapshot`] → the script → [`changes`].
+//! `decode` (or [`new_ticket`] on a first sync) → [`snapshot_for_changes`] → the script →
+//! [`changes`].
 
 mod assign;
 mod changes;
@@ -15,13 +16,12 @@ pub mod objects;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
-use replica_compiler::shapes::{shapes, Shape};
+use replica_compiler::shapes::{shapes, Shape, ShapeId};
 
 pub use self::assign::{assign, assign_plain};
 pub use self::changes::{changes, Changes, NewAttachment, NewNote, NoteUpdate};
-pub use self::decode::decode;
-pub use crate::json::DecodeError;
+pub use self::decode::{decode, decode_str};
+pub use crate::json::{DecodeError, ReadError};
 
 use crate::host::Host;
 use crate::value::{Record, Value};
@@ -65,7 +65,7 @@ pub fn new_replica() -> Value {
         slots[at] = Value::list(Vec::new());
     }
     for &(at, capacity) in &template.maps {
-        slots[at] = Value::map(IndexMap::with_capacity(capacity));
+        slots[at] = Value::map(crate::value::value_map(capacity));
     }
     Value::record(template.shape, slots)
 }
@@ -75,6 +75,47 @@ pub fn new_replica() -> Value {
 /// `json::MAX_DEPTH`, or a container holding itself, is shared below that depth.)
 pub fn snapshot(value: &Value) -> Value {
     copy(value, 0)
+}
+
+/// The ticket as [`changes`] needs it from before an incoming run: like [`snapshot`], except
+/// that the slots `changes` never reports (read-only REST attributes such as
+/// `conversations`, `requester`, `stats`) are shared, not copied.
+pub fn snapshot_for_changes(ticket: &Value) -> Value {
+    let Value::Record(record) = ticket else { return snapshot(ticket) };
+    let Ok(slots) = record.slots.try_borrow() else { return snapshot(ticket) };
+    let reported = changes::reported_slots(&record.shape);
+    let copied = slots
+        .iter()
+        .zip(reported.iter())
+        .map(|(value, &reported)| if reported { copy(value, 1) } else { value.clone() })
+        .collect();
+    Value::Record(Rc::new(Record { shape: record.shape.clone(), slots: std::cell::RefCell::new(copied) }))
+}
+
+/// [`snapshot_for_changes`] for a script that reads only the ticket slots `reads`
+/// (`LoadedProgram::ticket_reads`): the other slots cannot change in place, so they are
+/// shared too.
+pub fn snapshot_of_reads(ticket: &Value, reads: &[(ShapeId, u16)]) -> Value {
+    let Value::Record(record) = ticket else { return snapshot(ticket) };
+    // Reads compiled against another shape read the ticket by name: any slot.
+    if reads.iter().any(|(shape, _)| *shape != record.shape.id) {
+        return snapshot_for_changes(ticket);
+    }
+    let Ok(slots) = record.slots.try_borrow() else { return snapshot(ticket) };
+    let reported = changes::reported_slots(&record.shape);
+    let copied = slots
+        .iter()
+        .enumerate()
+        .map(|(at, value)| {
+            let read = reads.binary_search(&(record.shape.id, at as u16)).is_ok();
+            if read && reported.get(at).copied().unwrap_or(true) {
+                copy(value, 1)
+            } else {
+                value.clone()
+            }
+        })
+        .collect();
+    Value::Record(Rc::new(Record { shape: record.shape.clone(), slots: std::cell::RefCell::new(copied) }))
 }
 
 fn copy(value: &Value, depth: usize) -> Value {

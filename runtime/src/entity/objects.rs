@@ -4,7 +4,7 @@
 //! all build objects here, so one object always has one shape.
 
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use replica_compiler::schema::Platform;
 use replica_compiler::shapes::{shapes, Shape};
@@ -35,6 +35,77 @@ pub fn build(name: &str, fields: &[(&str, Value)]) -> Value {
     Value::record(shape, slots)
 }
 
+/// Some fields of object `name`, their slots found once: decoders build many objects of a
+/// few kinds, and this spares them the look-ups by name.
+pub(crate) struct Layout<const N: usize> {
+    shape: &'static Arc<Shape>,
+    slots: [Option<u16>; N],
+}
+
+impl<const N: usize> Layout<N> {
+    pub fn new(name: &str, fields: [&str; N]) -> Layout<N> {
+        let shape = shape(name);
+        Layout { shape, slots: fields.map(|field| shape.slot(field)) }
+    }
+
+    /// A record with these fields set (in the order of [`Layout::new`]) and the rest null.
+    pub fn build(&self, values: [Value; N]) -> Value {
+        let mut slots = vec![Value::Null; self.shape.len()];
+        for (slot, value) in self.slots.iter().zip(values) {
+            if let Some(slot) = slot {
+                slots[usize::from(*slot)] = value;
+            }
+        }
+        Value::record(self.shape, slots)
+    }
+}
+
+/// A `User` of `[id, email, displayName, username, active]`.
+pub(crate) fn user(values: [Value; 5]) -> Value {
+    static LAYOUT: OnceLock<Layout<5>> = OnceLock::new();
+    LAYOUT
+        .get_or_init(|| Layout::new("User", ["id", "email", "displayName", "username", "active"]))
+        .build(values)
+}
+
+/// A `Comment` of `[id, body, author, internal, created, updated, remoteId]`.
+pub(crate) fn comment(values: [Value; 7]) -> Value {
+    static LAYOUT: OnceLock<Layout<7>> = OnceLock::new();
+    LAYOUT
+        .get_or_init(|| {
+            Layout::new("Comment", ["id", "body", "author", "internal", "created", "updated", "remoteId"])
+        })
+        .build(values)
+}
+
+/// An `Attachment` of `[id, filename, mimetype, filesize, created]`.
+pub(crate) fn attachment(values: [Value; 5]) -> Value {
+    static LAYOUT: OnceLock<Layout<5>> = OnceLock::new();
+    LAYOUT
+        .get_or_init(|| Layout::new("Attachment", ["id", "filename", "mimetype", "filesize", "created"]))
+        .build(values)
+}
+
+/// A string value for a constant text, one shared `Rc` per thread for each (`"ticket"`,
+/// custom-field kinds).
+pub(crate) fn shared_str(text: &'static str) -> Value {
+    thread_local! {
+        static SHARED: std::cell::RefCell<Vec<(&'static str, Rc<str>)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SHARED.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        // Few texts, compared by address first.
+        if let Some((_, s)) = shared.iter().find(|(t, _)| std::ptr::eq(*t, text) || *t == text) {
+            return Value::Str(s.clone());
+        }
+        let s: Rc<str> = Rc::from(text);
+        if shared.len() < 64 {
+            shared.push((text, s.clone()));
+        }
+        Value::Str(s)
+    })
+}
+
 /// The record when `value` is an object of shape `name`.
 pub fn as_object<'a>(value: &'a Value, name: &str) -> Option<&'a Rc<Record>> {
     match value {
@@ -47,7 +118,7 @@ pub fn as_object<'a>(value: &'a Value, name: &str) -> Option<&'a Rc<Record>> {
 pub fn field(value: &Value, name: &str) -> Option<Value> {
     match value {
         Value::Record(record) => record.get(name),
-        Value::Map(map) => map.borrow().get(&crate::value::Key::str(name)).cloned(),
+        Value::Map(map) => map.borrow().get(&crate::value::StrKey(name)).cloned(),
         _ => None,
     }
 }
@@ -133,41 +204,52 @@ pub fn names(codes: &[(i64, String)]) -> String {
 /// has a null name (instances can define their own statuses).
 pub fn enum_record(which: Enum, platform: &Platform, code: i64) -> Value {
     let name = find_code(which.codes(platform), code).map_or(Value::Null, Value::str);
-    build(which.object(), &[("id", Value::Int(code)), ("name", name)])
+    enum_layout(which).build([Value::Int(code), name])
 }
 
 /// The record for a name of the platform, or `None`.
 pub fn enum_by_name(which: Enum, platform: &Platform, name: &str) -> Option<Value> {
     let (code, name) = find_name(which.codes(platform), name)?;
-    Some(build(which.object(), &[("id", Value::Int(code)), ("name", Value::str(name))]))
+    Some(enum_layout(which).build([Value::Int(code), Value::str(name)]))
+}
+
+/// `[id, name]` of a status or priority.
+fn enum_layout(which: Enum) -> &'static Layout<2> {
+    static LAYOUTS: OnceLock<[Layout<2>; 2]> = OnceLock::new();
+    let layouts = LAYOUTS.get_or_init(|| {
+        [
+            Layout::new(Enum::Status.object(), ["id", "name"]),
+            Layout::new(Enum::Priority.object(), ["id", "name"]),
+        ]
+    });
+    &layouts[which as usize]
 }
 
 // ---------------------------------------------------------------------------------------
 // Users, labels, custom fields
 // ---------------------------------------------------------------------------------------
 
-pub fn user_from_directory(user: &DirectoryUser) -> Value {
-    build(
-        "User",
-        &[
-            ("id", Value::Int(user.id)),
-            ("email", user.email.as_deref().map_or(Value::Null, Value::str)),
-            ("displayName", Value::str(&user.name)),
-            ("active", Value::Bool(user.active)),
-        ],
-    )
+pub fn user_from_directory(directory: &DirectoryUser) -> Value {
+    user([
+        Value::Int(directory.id),
+        directory.email.as_deref().map_or(Value::Null, Value::str),
+        Value::str(&directory.name),
+        Value::Null,
+        Value::Bool(directory.active),
+    ])
 }
 
 /// The user with this id: from the directory when it knows them, else a user with only the id.
 pub fn user_with_id(host: &Host, id: i64) -> Value {
     match host.user_by_id(id) {
         Some(user) => user_from_directory(user),
-        None => build("User", &[("id", Value::Int(id))]),
+        None => user([Value::Int(id), Value::Null, Value::Null, Value::Null, Value::Null]),
     }
 }
 
 pub fn label(text: &str) -> Value {
-    build("Label", &[("label", Value::str(text))])
+    static LAYOUT: OnceLock<Layout<1>> = OnceLock::new();
+    LAYOUT.get_or_init(|| Layout::new("Label", ["label"])).build([Value::str(text)])
 }
 
 /// The text of a label record or a string (what `labels` and `tags` hold).
@@ -179,8 +261,18 @@ pub fn label_text(value: &Value) -> Option<Rc<str>> {
     }
 }
 
-pub fn custom_field(name: &str, kind: &str, value: Value) -> Value {
-    build("CustomField", &[("name", Value::str(name)), ("type", Value::str(kind)), ("value", value)])
+pub fn custom_field(name: &str, kind: &'static str, value: Value) -> Value {
+    custom_field_named(Value::str(name), kind, value)
+}
+
+/// [`custom_field`] with the name already a value (shared with the map key).
+pub(crate) fn custom_field_named(name: Value, kind: &'static str, value: Value) -> Value {
+    static LAYOUT: OnceLock<Layout<3>> = OnceLock::new();
+    LAYOUT.get_or_init(|| Layout::new("CustomField", ["name", "type", "value"])).build([
+        name,
+        shared_str(kind),
+        value,
+    ])
 }
 
 /// The plain value of a custom field: a `CustomField` record's `value`, anything else as is.

@@ -13,7 +13,7 @@ use super::{
     sort_values, sum_values, test, Call, MAX_MATERIALIZED,
 };
 use crate::ops;
-use crate::value::{ErrorKind, Invoke, Key, RuntimeError, Value};
+use crate::value::{ErrorKind, Invoke, Key, RuntimeError, Value, ValueMap};
 
 pub(super) const METHODS: &[&str] = &[
     "size",
@@ -256,7 +256,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 Some(_) => Some(call.closure(0)?),
                 None => None,
             };
-            let mut map = IndexMap::new();
+            let mut map = ValueMap::default();
             for item in items {
                 let produced = match closure {
                     Some(closure) => call1(inv, closure, item)?,
@@ -418,7 +418,10 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 if i > 0 {
                     out.push_str(separator);
                 }
-                out.push_str(&item.to_string());
+                match item {
+                    Value::Str(text) => out.push_str(text),
+                    other => out.push_str(&other.to_string()),
+                }
                 if out.len() > ops::MAX_BUILT_LEN {
                     return Err(RuntimeError::new(ErrorKind::Limit, "the joined string is too long"));
                 }
@@ -466,7 +469,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 groups
                     .into_iter()
                     .map(|(k, v)| (k, if counting { Value::Int(v.len() as i64) } else { Value::list(v) }))
-                    .collect(),
+                    .collect::<ValueMap>(),
             )
         }
         "indexOf" => {

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::{add_entry, call_entry, entry, entry_in, entry_parts, extreme, sort_values, Call};
 use crate::ops;
-use crate::value::{Invoke, Key, MapRef, RuntimeError, Value};
+use crate::value::{Invoke, Key, MapRef, RuntimeError, Value, ValueMap};
 
 pub(super) const METHODS: &[&str] = &[
     "size",
@@ -123,7 +123,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
         },
         "collectEntries" => {
             let closure = call.closure(0)?;
-            let mut out = IndexMap::new();
+            let mut out = ValueMap::default();
             for (k, v) in pairs(map) {
                 add_entry(&mut out, call_entry(inv, closure, map, &k, &v, None)?)?;
             }
@@ -148,7 +148,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
         }
         "findAll" => {
             let closure = call.closure(0)?;
-            let mut kept = IndexMap::new();
+            let mut kept = ValueMap::default();
             for (k, v) in pairs(map) {
                 if ops::truthy(&call_entry(inv, closure, map, &k, &v, None)?) {
                     kept.insert(Key(k), v);
@@ -228,7 +228,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                 _ => return Err(call.bad_arg(0)),
             };
             let m = map.borrow();
-            let mut out = IndexMap::new();
+            let mut out = ValueMap::default();
             for k in keys {
                 let k = Key(k);
                 if let Some(v) = m.get(&k) {
@@ -258,7 +258,7 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
                         let (k, v) = parts(e);
                         (Key(k), v)
                     })
-                    .collect(),
+                    .collect::<ValueMap>(),
             )
         }
         "min" | "max" => {
@@ -268,12 +268,12 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Value, call: Call) -> Result
         }
         "groupBy" => {
             let closure = call.closure(0)?;
-            let mut groups: IndexMap<Key, IndexMap<Key, Value>> = IndexMap::new();
+            let mut groups: IndexMap<Key, ValueMap> = IndexMap::new();
             for (k, v) in pairs(map) {
                 let group = call_entry(inv, closure, map, &k, &v, None)?;
                 groups.entry(Key(group)).or_default().insert(Key(k), v);
             }
-            Value::map(groups.into_iter().map(|(k, v)| (k, Value::map(v))).collect())
+            Value::map(groups.into_iter().map(|(k, v)| (k, Value::map(v))).collect::<ValueMap>())
         }
         other => unreachable!("Map.{other} is in the registry but not implemented"),
     })

@@ -49,7 +49,6 @@ mod string;
 
 use std::cmp::Ordering;
 
-use indexmap::IndexMap;
 use replica_compiler::methods::{self, GroovyMethod, Receiver};
 
 use crate::ops;
@@ -520,7 +519,7 @@ pub(crate) fn sum_values(
 
 /// Adds what a `collectEntries` closure returned to the map being built: a map, or a
 /// `[key, value]` list.
-pub(crate) fn add_entry(map: &mut IndexMap<Key, Value>, produced: Value) -> Result<(), RuntimeError> {
+pub(crate) fn add_entry(map: &mut crate::value::ValueMap, produced: Value) -> Result<(), RuntimeError> {
     if let Some((key, value)) = entry_parts(&produced) {
         map.insert(Key(key), value);
         return Ok(());

@@ -92,13 +92,26 @@ pub(super) fn call(inv: &mut dyn Invoke, receiver: &Rc<str>, call: Call) -> Resu
         "isEmpty" => Value::Bool(text.is_empty()),
         "isBlank" => Value::Bool(text.chars().all(java::is_java_whitespace)),
         "contains" => Value::Bool(text.contains(call.str(0)?)),
-        "trim" => string(text.trim_matches(TRIM)),
+        // The receiver itself when nothing changes, as Java's `trim`, `replace`, `toLowerCase`
+        // do (strings are immutable: only identity could tell, and scripts cannot ask).
+        "trim" => match text.trim_matches(TRIM) {
+            trimmed if trimmed.len() == text.len() => this(),
+            trimmed => string(trimmed),
+        },
         "strip" => string(text.trim_matches(java::is_java_whitespace)),
+        "toLowerCase" if !text.chars().any(char::is_uppercase) && text.is_ascii() => this(),
         "toLowerCase" => string(text.to_lowercase()),
+        "toUpperCase" if !text.chars().any(char::is_lowercase) && text.is_ascii() => this(),
         "toUpperCase" => string(text.to_uppercase()),
         "startsWith" => Value::Bool(text.starts_with(call.str(0)?)),
         "endsWith" => Value::Bool(text.ends_with(call.str(0)?)),
-        "replace" => string(text.replace(call.str(0)?, call.str(1)?)),
+        "replace" => match call.str(0)? {
+            pattern if !pattern.is_empty() && !text.contains(pattern) => {
+                call.str(1)?;
+                this()
+            }
+            pattern => string(text.replace(pattern, call.str(1)?)),
+        },
         "replaceAll" => replace(inv, &call, text, usize::MAX)?,
         "replaceFirst" => replace(inv, &call, text, 1)?,
         "split" => match call.len() {

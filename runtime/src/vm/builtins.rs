@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use replica_compiler::builtins::{self, EXCEPTIONS};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -196,7 +195,7 @@ fn call(name: &str, args: &[Value]) -> Result<Value, RuntimeError> {
             },
         },
         "new HashMap" | "new LinkedHashMap" => match args.first() {
-            None | Some(Value::Int(_)) => Value::map(IndexMap::new()),
+            None | Some(Value::Int(_)) => Value::map(crate::value::ValueMap::default()),
             Some(Value::Map(map)) => Value::map(map.borrow().clone()),
             Some(other) => {
                 return Err(RuntimeError::type_error(format!("`{name}` cannot copy {}", ops::article(other))))

@@ -5,7 +5,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use replica_compiler::bytecode::{Env, Instr};
 use replica_compiler::shapes::shapes;
 
@@ -14,7 +13,7 @@ use super::limits::{shallow_size, steps_exceeded};
 use super::{Call, InFlight, OnReturn, Origin, Vm};
 use crate::ops::{self, BinaryOp, UnaryOp};
 use crate::stdlib;
-use crate::value::{ErrorKind, Key, Record, RuntimeError, Value};
+use crate::value::{ErrorKind, Key, Record, RuntimeError, StrKey, Value};
 
 /// Remembered exception origins (for rethrow); older ones are forgotten first.
 const MAX_ORIGINS: usize = 64;
@@ -66,12 +65,9 @@ impl<'a> Vm<'a> {
             self.fuel -= 1;
             match instr {
                 Instr::Const(i) => {
-                    let value = program
-                        .constants
-                        .get(i as usize)
-                        .cloned()
-                        .ok_or_else(|| malformed("no such constant"))?;
-                    self.stack.push(value);
+                    let value =
+                        program.constants.get(i as usize).ok_or_else(|| malformed("no such constant"))?;
+                    push_clone(&mut self.stack, value);
                 }
                 Instr::Int(n) => self.stack.push(Value::Int(i64::from(n))),
                 Instr::Null => self.stack.push(Value::Null),
@@ -81,107 +77,75 @@ impl<'a> Vm<'a> {
                     self.pop()?;
                 }
                 Instr::Dup => {
-                    let top = self.stack.last().cloned().ok_or_else(|| malformed("stack underflow"))?;
-                    self.stack.push(top);
-                }
-                Instr::Dup2 => {
                     let len = self.stack.len();
-                    if len < 2 {
+                    if len == 0 {
                         return Err(malformed("stack underflow"));
                     }
-                    let (a, b) = (self.stack[len - 2].clone(), self.stack[len - 1].clone());
-                    self.stack.push(a);
-                    self.stack.push(b);
+                    self.stack.extend_from_within(len - 1..);
                 }
-                Instr::Swap => {
-                    let len = self.stack.len();
-                    if len < 2 {
-                        return Err(malformed("stack underflow"));
-                    }
-                    self.stack.swap(len - 1, len - 2);
-                }
-                Instr::Rot3 => {
-                    let len = self.stack.len();
-                    if len < 3 {
-                        return Err(malformed("stack underflow"));
-                    }
-                    self.stack[len - 3..].rotate_right(1);
-                }
-
                 Instr::Load(n) => {
                     let at = self.local(n)?;
-                    let value = self.stack[at].clone();
-                    self.stack.push(value);
-                }
-                Instr::LoadThis => {
-                    let at = self.local(0)?;
-                    let value = self.stack[at].clone();
-                    self.stack.push(value);
+                    self.stack.extend_from_within(at..at + 1);
                 }
                 Instr::Store(n) => {
                     let value = self.pop()?;
                     let at = self.local(n)?;
                     self.stack[at] = value;
                 }
-                Instr::NewCell(n) => {
-                    let cell = self
-                        .frame_mut()?
-                        .cells
-                        .get_mut(n as usize)
-                        .ok_or_else(|| malformed("no such cell"))?;
-                    *cell = Rc::new(RefCell::new(Value::Null));
-                }
                 Instr::LoadCell(n) => {
                     let value = self.cell(n)?.borrow().clone();
                     self.stack.push(value);
-                }
-                Instr::StoreCell(n) => {
-                    let value = self.pop()?;
-                    *self.cell(n)?.borrow_mut() = value;
                 }
                 Instr::LoadCapture(n) => {
                     let value = self.capture(n)?.borrow().clone();
                     self.stack.push(value);
                 }
-                Instr::StoreCapture(n) => {
-                    let value = self.pop()?;
-                    *self.capture(n)?.borrow_mut() = value;
-                }
-                Instr::LoadGlobal(name) => {
-                    let name = program.name(name);
-                    let value = self.globals.get(&Key::str(name)).cloned().ok_or_else(|| {
-                        RuntimeError::new(ErrorKind::MissingProperty, format!("No such property: {name}"))
-                    })?;
-                    self.stack.push(value);
-                }
-                Instr::StoreGlobal(name) => {
-                    let value = self.pop()?;
-                    self.globals.insert(Key::str(program.name(name)), value);
-                }
                 Instr::LoadEnv(which) => {
                     let env = self.env;
-                    self.stack.push(match which {
-                        Env::Entity => env.entity.clone(),
-                        Env::Replica => env.replica.clone(),
-                        Env::Previous => env.previous.clone(),
-                        Env::FirstSync => Value::Bool(env.first_sync),
-                        Env::Connection => env.connection.clone(),
-                    });
+                    let value = match which {
+                        Env::Entity => &env.entity,
+                        Env::Replica => &env.replica,
+                        Env::Previous => &env.previous,
+                        Env::FirstSync => {
+                            self.stack.push(Value::Bool(env.first_sync));
+                            continue;
+                        }
+                        Env::Connection => &env.connection,
+                    };
+                    // `entity.field`, `replica.field`: when a `GetSlot` of the record follows,
+                    // both in one go (two steps, as apart), without pushing the record.
+                    if let (Value::Record(record), Some(frame)) = (value, self.frames.last_mut()) {
+                        if let Some(&Instr::GetSlot { shape, slot, .. }) = code.get(frame.pc) {
+                            if record.shape.id == shape && self.fuel > 0 {
+                                if let Some(item) = record.slots.borrow().get(usize::from(slot)) {
+                                    frame.pc += 1;
+                                    self.fuel -= 1;
+                                    push_clone(&mut self.stack, item);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    self.stack.push(value.clone());
                 }
 
                 Instr::GetSlot { shape, slot, name } => {
-                    let object = self.pop()?;
-                    let fast = match &object {
+                    // The record on top is replaced by the slot's value in place.
+                    let Some(top) = self.stack.last_mut() else { return Err(malformed("stack underflow")) };
+                    let fast = match &*top {
                         Value::Record(record) if record.shape.id == shape => {
                             record.slots.borrow().get(slot as usize).cloned()
                         }
                         _ => None,
                     };
-                    let value = match fast {
-                        Some(value) => value,
-                        None => self.get_prop(&object, program.name(name))?,
-                    };
-                    self.stack.push(value);
+                    match fast {
+                        Some(value) => *top = value,
+                        None => {
+                            let object = self.pop()?;
+                            let value = self.get_prop(&object, program.name(name))?;
+                            self.stack.push(value);
+                        }
+                    }
                 }
                 Instr::SetSlot { shape, slot, name } => {
                     let value = self.pop()?;
@@ -203,12 +167,22 @@ impl<'a> Vm<'a> {
                 Instr::SetProp(name) => {
                     let value = self.pop()?;
                     let object = self.pop()?;
-                    self.set_prop(&object, program.name(name), value)?;
-                }
-                Instr::SpreadProp(name) => {
-                    let object = self.pop()?;
-                    let value = self.spread_prop(&object, program.name(name))?;
-                    self.stack.push(value);
+                    match (&object, program.constants.get(name as usize)) {
+                        // A map's key: the name constant itself, shared (no new string).
+                        (Value::Map(map), Some(key @ Value::Str(_))) => {
+                            let before = shallow_size(&object);
+                            // Through `entry`: the old value, if any, is dropped where it is
+                            // (`insert` hands it back through memory, a stall on every call).
+                            match map.borrow_mut().entry(Key(key.clone())) {
+                                indexmap::map::Entry::Occupied(mut entry) => *entry.get_mut() = value,
+                                indexmap::map::Entry::Vacant(entry) => {
+                                    entry.insert(value);
+                                }
+                            }
+                            self.charge(shallow_size(&object).saturating_sub(before))?;
+                        }
+                        _ => self.set_prop(&object, program.name(name), value)?,
+                    }
                 }
                 Instr::GetIndex => {
                     let index = self.pop()?;
@@ -217,15 +191,6 @@ impl<'a> Vm<'a> {
                     self.charge(shallow_if_built(&value, &target))?;
                     self.stack.push(value);
                 }
-                Instr::SetIndex => {
-                    let value = self.pop()?;
-                    let index = self.pop()?;
-                    let target = self.pop()?;
-                    let before = shallow_size(&target);
-                    ops::set_index(&target, &index, value)?;
-                    self.charge(shallow_size(&target).saturating_sub(before))?;
-                }
-
                 Instr::CallMethod { name, argc } => {
                     let args = self.pop_n(argc as usize)?;
                     let receiver = self.pop()?;
@@ -233,12 +198,6 @@ impl<'a> Vm<'a> {
                         Call::Done(value) => self.stack.push(value),
                         Call::Pushed => code = self.current_code()?,
                     }
-                }
-                Instr::SpreadCall { name, argc } => {
-                    let args = self.pop_n(argc as usize)?;
-                    let receiver = self.pop()?;
-                    let value = self.spread_call(receiver, program.name(name), args)?;
-                    self.stack.push(value);
                 }
                 Instr::CallFunction { function, argc } => {
                     let args = self.pop_n(argc as usize)?;
@@ -253,116 +212,25 @@ impl<'a> Vm<'a> {
                         Call::Pushed => code = self.current_code()?,
                     }
                 }
-                Instr::CallHelper { helper, method, argc } => {
-                    let args = self.pop_n(argc as usize)?;
-                    let value = self.call_helper(helper, program.name(method), args)?;
-                    self.stack.push(value);
-                }
-                Instr::CallBuiltin { name, argc } => {
-                    let args = self.pop_n(argc as usize)?;
-                    let value = self.call_builtin(program.name(name), args)?;
-                    self.charge(shallow_size(&value))?;
-                    self.stack.push(value);
-                }
                 Instr::New { class, argc } => {
                     let args = self.pop_n(argc as usize)?;
                     self.new_instance(class, args)?;
                     code = self.current_code()?;
                 }
-                Instr::MakeClosure(function) => {
-                    let closure = self.make_closure(function)?;
-                    self.stack.push(closure);
-                }
-
                 Instr::Binary(op) => {
                     let b = self.pop()?;
                     let a = self.pop()?;
                     let value = self.binary(op, &a, &b)?;
                     self.stack.push(value);
                 }
-                Instr::Unary(op) => {
-                    let value = self.pop()?;
-                    let result = self.unary(op, value)?;
-                    self.stack.push(result);
-                }
                 Instr::Not => {
-                    let value = self.pop()?;
-                    self.stack.push(Value::Bool(!ops::truthy(&value)));
+                    let Some(top) = self.stack.last_mut() else { return Err(malformed("stack underflow")) };
+                    *top = Value::Bool(!ops::truthy(top));
                 }
                 Instr::ToBool => {
-                    let value = self.pop()?;
-                    self.stack.push(Value::Bool(ops::truthy(&value)));
+                    let Some(top) = self.stack.last_mut() else { return Err(malformed("stack underflow")) };
+                    *top = Value::Bool(ops::truthy(top));
                 }
-                Instr::IsCase => {
-                    let case = self.pop()?;
-                    let switch = self.pop()?;
-                    let matched = self.is_case(&case, switch)?;
-                    self.stack.push(Value::Bool(matched));
-                }
-                Instr::InstanceOf(ty) => {
-                    let value = self.pop()?;
-                    let result = super::props::instance_of(program, &value, program.name(ty));
-                    self.stack.push(Value::Bool(result));
-                }
-                Instr::As(ty) => {
-                    let value = self.pop()?;
-                    let ty = program.name(ty);
-                    let result = if super::props::instance_of(program, &value, ty)
-                        && matches!(value, Value::Record(_))
-                    {
-                        value
-                    } else {
-                        ops::as_type(&value, ty)?
-                    };
-                    self.charge(shallow_if_built(&result, &Value::Null))?;
-                    self.stack.push(result);
-                }
-
-                Instr::MakeList(n) => {
-                    let items = self.pop_n(n as usize)?;
-                    let list = Value::list(items);
-                    self.charge(shallow_size(&list))?;
-                    self.stack.push(list);
-                }
-                Instr::MakeMap(n) => {
-                    let flat = self.pop_n(2 * n as usize)?;
-                    let mut map = IndexMap::with_capacity(n as usize);
-                    let mut flat = flat.into_iter();
-                    while let (Some(key), Some(value)) = (flat.next(), flat.next()) {
-                        map.insert(Key(key), value);
-                    }
-                    let map = Value::map(map);
-                    self.charge(shallow_size(&map))?;
-                    self.stack.push(map);
-                }
-                Instr::MakeRange { inclusive } => {
-                    let to = self.pop()?;
-                    let from = self.pop()?;
-                    self.stack.push(make_range(&from, &to, inclusive)?);
-                }
-                Instr::Interpolate(n) => {
-                    let parts = self.pop_n(n as usize)?;
-                    let mut text = String::new();
-                    for part in &parts {
-                        match part {
-                            Value::Str(s) => text.push_str(s),
-                            other => text.push_str(&other.to_string()),
-                        }
-                        if text.len() > ops::MAX_BUILT_LEN {
-                            return Err(RuntimeError::new(
-                                ErrorKind::Limit,
-                                format!(
-                                    "the string would be longer than the limit of {} bytes",
-                                    ops::MAX_BUILT_LEN
-                                ),
-                            ));
-                        }
-                    }
-                    let value = Value::Str(Rc::from(text));
-                    self.charge(shallow_size(&value))?;
-                    self.stack.push(value);
-                }
-
                 Instr::Jump(target) => self.jump(target, code.len())?,
                 Instr::JumpIfFalse(target) => {
                     if !ops::truthy(&self.pop()?) {
@@ -377,30 +245,6 @@ impl<'a> Vm<'a> {
                 Instr::JumpIfNull(target) => {
                     if self.stack.last().ok_or_else(|| malformed("stack underflow"))?.is_null() {
                         self.jump(target, code.len())?;
-                    }
-                }
-                Instr::JumpIfArgGiven { param, target } => {
-                    if self.frame_mut()?.argc > param {
-                        self.jump(target, code.len())?;
-                    }
-                }
-                Instr::IterPrepare => {
-                    let value = self.pop()?;
-                    let seq = self.iter_prepare(value)?;
-                    self.stack.push(seq);
-                }
-                Instr::ForNext { seq, index, target } => {
-                    let seq_at = self.local(seq)?;
-                    let index_at = self.local(index)?;
-                    let Value::Int(i) = self.stack[index_at] else {
-                        return Err(malformed("loop index is not an integer"));
-                    };
-                    match nth(&self.stack[seq_at], i)? {
-                        Some(item) => {
-                            self.stack[index_at] = Value::Int(i + 1);
-                            self.stack.push(item);
-                        }
-                        None => self.jump(target, code.len())?,
                     }
                 }
                 Instr::Return => {
@@ -424,18 +268,221 @@ impl<'a> Vm<'a> {
                     self.stack.push(value);
                     code = self.current_code()?;
                 }
-                Instr::Throw => {
-                    let value = self.pop()?;
-                    return Err(self.throw(value));
-                }
+                other => self.rare(other, code.len())?,
             }
         }
     }
 
+    /// The instructions that are rare in mappings, out of the dispatch loop, so that the
+    /// loop's code, registers and stack frame stay small. None of them changes the frame.
+    #[inline(never)]
+    fn rare(&mut self, instr: Instr, code_len: usize) -> Result<(), RuntimeError> {
+        let program = self.program;
+        match instr {
+            Instr::Dup2 => {
+                let len = self.stack.len();
+                if len < 2 {
+                    return Err(malformed("stack underflow"));
+                }
+                let (a, b) = (self.stack[len - 2].clone(), self.stack[len - 1].clone());
+                self.stack.push(a);
+                self.stack.push(b);
+            }
+            Instr::Swap => {
+                let len = self.stack.len();
+                if len < 2 {
+                    return Err(malformed("stack underflow"));
+                }
+                self.stack.swap(len - 1, len - 2);
+            }
+            Instr::Rot3 => {
+                let len = self.stack.len();
+                if len < 3 {
+                    return Err(malformed("stack underflow"));
+                }
+                self.stack[len - 3..].rotate_right(1);
+            }
+
+            Instr::LoadThis => {
+                let at = self.local(0)?;
+                let value = self.stack[at].clone();
+                self.stack.push(value);
+            }
+            Instr::NewCell(n) => {
+                let cell =
+                    self.frame_mut()?.cells.get_mut(n as usize).ok_or_else(|| malformed("no such cell"))?;
+                *cell = Rc::new(RefCell::new(Value::Null));
+            }
+            Instr::StoreCell(n) => {
+                let value = self.pop()?;
+                *self.cell(n)?.borrow_mut() = value;
+            }
+            Instr::StoreCapture(n) => {
+                let value = self.pop()?;
+                *self.capture(n)?.borrow_mut() = value;
+            }
+            Instr::LoadGlobal(name) => {
+                let name = program.name(name);
+                let value = self.globals.get(&StrKey(name)).cloned().ok_or_else(|| {
+                    RuntimeError::new(ErrorKind::MissingProperty, format!("No such property: {name}"))
+                })?;
+                self.stack.push(value);
+            }
+            Instr::StoreGlobal(name) => {
+                let value = self.pop()?;
+                self.globals.insert(Key::str(program.name(name)), value);
+            }
+            Instr::SpreadProp(name) => {
+                let object = self.pop()?;
+                let value = self.spread_prop(&object, program.name(name))?;
+                self.stack.push(value);
+            }
+            Instr::SetIndex => {
+                let value = self.pop()?;
+                let index = self.pop()?;
+                let target = self.pop()?;
+                let before = shallow_size(&target);
+                ops::set_index(&target, &index, value)?;
+                self.charge(shallow_size(&target).saturating_sub(before))?;
+            }
+
+            Instr::SpreadCall { name, argc } => {
+                let args = self.pop_n(argc as usize)?;
+                let receiver = self.pop()?;
+                let value = self.spread_call(receiver, program.name(name), args)?;
+                self.stack.push(value);
+            }
+            Instr::CallHelper { helper, method, argc } => {
+                let args = self.pop_n(argc as usize)?;
+                let value = self.call_helper(helper, program.name(method), args)?;
+                self.stack.push(value);
+            }
+            Instr::CallBuiltin { name, argc } => {
+                let args = self.pop_n(argc as usize)?;
+                let value = self.call_builtin(program.name(name), args)?;
+                self.charge(shallow_size(&value))?;
+                self.stack.push(value);
+            }
+            Instr::MakeClosure(function) => {
+                let closure = self.make_closure(function)?;
+                self.stack.push(closure);
+            }
+
+            Instr::Unary(op) => {
+                let value = self.pop()?;
+                let result = self.unary(op, value)?;
+                self.stack.push(result);
+            }
+            Instr::IsCase => {
+                let case = self.pop()?;
+                let switch = self.pop()?;
+                let matched = self.is_case(&case, switch)?;
+                self.stack.push(Value::Bool(matched));
+            }
+            Instr::InstanceOf(ty) => {
+                let value = self.pop()?;
+                let result = super::props::instance_of(program, &value, program.name(ty));
+                self.stack.push(Value::Bool(result));
+            }
+            Instr::As(ty) => {
+                let value = self.pop()?;
+                let ty = program.name(ty);
+                let result =
+                    if super::props::instance_of(program, &value, ty) && matches!(value, Value::Record(_)) {
+                        value
+                    } else {
+                        ops::as_type(&value, ty)?
+                    };
+                self.charge(shallow_if_built(&result, &Value::Null))?;
+                self.stack.push(result);
+            }
+
+            Instr::MakeList(n) => {
+                let items = self.pop_n(n as usize)?;
+                let list = Value::list(items);
+                self.charge(shallow_size(&list))?;
+                self.stack.push(list);
+            }
+            Instr::MakeMap(n) => {
+                let flat = self.pop_n(2 * n as usize)?;
+                let mut map = crate::value::value_map(n as usize);
+                let mut flat = flat.into_iter();
+                while let (Some(key), Some(value)) = (flat.next(), flat.next()) {
+                    map.insert(Key(key), value);
+                }
+                let map = Value::map(map);
+                self.charge(shallow_size(&map))?;
+                self.stack.push(map);
+            }
+            Instr::MakeRange { inclusive } => {
+                let to = self.pop()?;
+                let from = self.pop()?;
+                self.stack.push(make_range(&from, &to, inclusive)?);
+            }
+            Instr::Interpolate(n) => {
+                let parts = self.pop_n(n as usize)?;
+                let mut text = String::new();
+                for part in &parts {
+                    match part {
+                        Value::Str(s) => text.push_str(s),
+                        other => text.push_str(&other.to_string()),
+                    }
+                    if text.len() > ops::MAX_BUILT_LEN {
+                        return Err(RuntimeError::new(
+                            ErrorKind::Limit,
+                            format!(
+                                "the string would be longer than the limit of {} bytes",
+                                ops::MAX_BUILT_LEN
+                            ),
+                        ));
+                    }
+                }
+                let value = Value::Str(Rc::from(text));
+                self.charge(shallow_size(&value))?;
+                self.stack.push(value);
+            }
+
+            Instr::JumpIfArgGiven { param, target } => {
+                if self.frame_mut()?.argc > param {
+                    self.jump(target, code_len)?;
+                }
+            }
+            Instr::IterPrepare => {
+                let value = self.pop()?;
+                let seq = self.iter_prepare(value)?;
+                self.stack.push(seq);
+            }
+            Instr::ForNext { seq, index, target } => {
+                let seq_at = self.local(seq)?;
+                let index_at = self.local(index)?;
+                let Value::Int(i) = self.stack[index_at] else {
+                    return Err(malformed("loop index is not an integer"));
+                };
+                match nth(&self.stack[seq_at], i)? {
+                    Some(item) => {
+                        self.stack[index_at] = Value::Int(i + 1);
+                        self.stack.push(item);
+                    }
+                    None => self.jump(target, code_len)?,
+                }
+            }
+            Instr::Throw => {
+                let value = self.pop()?;
+                return Err(self.throw(value));
+            }
+            _ => return Err(malformed("an instruction the dispatch loop runs itself")),
+        }
+        Ok(())
+    }
+
     // ------------------------------------------------------------------ stack and frames
 
+    #[inline(always)]
     pub(super) fn pop(&mut self) -> Result<Value, RuntimeError> {
-        self.stack.pop().ok_or_else(|| malformed("stack underflow"))
+        match self.stack.pop() {
+            Some(value) => Ok(value),
+            None => Err(malformed("stack underflow")),
+        }
     }
 
     /// The top `n` values, in push order.
@@ -662,6 +709,13 @@ pub(super) fn exception_with(class: &str, message: Value) -> Rc<Record> {
     record.set("message", message);
     record.set("class", Value::str(class));
     record
+}
+
+/// Pushes a copy of `value`, built where it goes (a clone moved through a temporary was a
+/// stall on every push of a slot).
+#[inline(always)]
+fn push_clone(stack: &mut Vec<Value>, value: &Value) {
+    stack.extend_from_slice(std::slice::from_ref(value));
 }
 
 /// Whether two values are the same object (a method or operator that returns its receiver).

@@ -5,8 +5,6 @@
 
 use std::fmt::Write;
 
-use indexmap::IndexMap;
-
 use crate::display::format_decimal;
 use crate::ops;
 use crate::value::{Key, RuntimeError, Value};
@@ -194,7 +192,7 @@ fn to_value(json: Json) -> Result<Value, RuntimeError> {
         Json::Number(text) => number(&text)?,
         Json::Array(items) => Value::list(items.into_iter().map(to_value).collect::<Result<_, _>>()?),
         Json::Object(entries) => {
-            let mut map = IndexMap::with_capacity(entries.len());
+            let mut map = crate::value::value_map(entries.len());
             for (key, item) in entries {
                 map.insert(Key::str(&key), to_value(item)?);
             }
@@ -381,14 +379,6 @@ impl<'t> Parser<'t> {
                     let Some(escape) = self.peek() else { return Err(self.error("unterminated string")) };
                     self.at += 1;
                     match escape {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
                         b'u' => {
                             let first = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&first)
@@ -402,7 +392,10 @@ impl<'t> Parser<'t> {
                             };
                             out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
                         }
-                        _ => return Err(self.error("invalid escape")),
+                        other => match crate::tape::simple_escape(other) {
+                            Some(c) => out.push(c),
+                            None => return Err(self.error("invalid escape")),
+                        },
                     }
                 }
                 c => out.push(c),

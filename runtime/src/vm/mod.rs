@@ -161,7 +161,8 @@ impl<'a> Vm<'a> {
             host: Some(host),
             shadow: None,
             limits,
-            stack: Vec::with_capacity(64),
+            // Below the size at which the allocator takes the slow path; grows when needed.
+            stack: Vec::with_capacity(32),
             frames: Vec::with_capacity(8),
             globals: IndexMap::new(),
             fuel: limits.steps,

@@ -13,7 +13,7 @@ use super::{Call, OnReturn, Vm};
 use crate::entity;
 use crate::program::LoadedProgram;
 use crate::stdlib;
-use crate::value::{ErrorKind, Key, Record, RuntimeError, Value};
+use crate::value::{ErrorKind, Key, Record, RuntimeError, StrKey, Value};
 
 impl<'a> Vm<'a> {
     /// `object.name`.
@@ -23,7 +23,7 @@ impl<'a> Vm<'a> {
                 ErrorKind::NullReference,
                 format!("Cannot get property '{name}' on null object"),
             )),
-            Value::Map(map) => Ok(map.borrow().get(&Key::str(name)).cloned().unwrap_or(Value::Null)),
+            Value::Map(map) => Ok(map.borrow().get(&StrKey(name)).cloned().unwrap_or(Value::Null)),
             Value::Record(record) => self.record_prop(record, name),
             Value::List(_) | Value::Range { .. } => {
                 if let Some(value) = self.getter(object, name)? {
@@ -195,7 +195,7 @@ impl<'a> Vm<'a> {
             }
             // `m.f(x)` where `m.f` holds a closure, when maps have no method `f`.
             Value::Map(map) if methods::lookup(Receiver::Map, name).is_none() => {
-                let held = map.borrow().get(&Key::str(name)).cloned();
+                let held = map.borrow().get(&StrKey(name)).cloned();
                 if let Some(callee @ (Value::Closure(_) | Value::Native(_))) = held {
                     return self.call_value(callee, args);
                 }
