@@ -5,7 +5,12 @@
 //! The receiving node runs in a child process (this benchmark started again with
 //! `REPLICA_EXCHANGE_CHILD` set): a real `Daemon` with a listener, a simulated platform and
 //! rules without an incoming script, so that what is measured is the exchange: signing,
-//! HTTP, verification, the replay check and the durable insert.
+//! HTTP, verification, the replay check and the durable insert. That node is live, as in
+//! production: it wakes on every delivery and marks each received replica applied in a
+//! durable transaction of its own, sharing the disk and the store with the next delivery.
+//! The in-process side stores into a node's store with no node applying, so it shows the
+//! insert alone; the difference between the two is the HTTP exchange plus the receiver's
+//! own work.
 //!
 //! Groups: `exchange_one` (one envelope per delivery: the latency a ticket pays) and
 //! `exchange_batch_100` (100 envelopes per delivery: throughput, in replicas per second).

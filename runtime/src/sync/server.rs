@@ -68,7 +68,17 @@ pub fn router(shared: Arc<Shared>) -> Router {
 
 /// Serves the router on `listener` until the future is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(no_delay);
     axum::serve(listener, router(shared).into_make_service_with_connect_info::<SocketAddr>()).await
+}
+
+/// Answers leave at once: with Nagle's algorithm on, a reply written in two pieces waits for
+/// the peer's delayed acknowledgement (40 ms on Linux) — a batch of replicas took 40 ms.
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+    }
 }
 
 /// The TLS settings of an HTTPS listener, from PEM files.
@@ -105,7 +115,8 @@ pub async fn serve_tls(
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
     let router = router(shared);
     loop {
-        let (stream, from) = listener.accept().await?;
+        let (mut stream, from) = listener.accept().await?;
+        no_delay(&mut stream);
         let (acceptor, router) = (acceptor.clone(), router.clone());
         tokio::spawn(async move {
             let stream = match acceptor.accept(stream).await {
