@@ -194,11 +194,21 @@ async fn budget(count: u64, seconds: u64) {
     let per_min = 700;
     let run = start(count, Some(per_min)).await;
     let started = Instant::now();
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let first_minute = chrono::Utc::now().timestamp().div_euclid(60);
+    let mut first_arrival = None;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        if first_arrival.is_none() && !run.fs.state().tickets.is_empty() {
+            first_arrival = Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     let arrived = run.fs.state().tickets.len();
     let (fd, fs) = (run.fd.stats(), run.fs.stats());
-    let allowed = per_min as f64 * elapsed / 60.0;
+    // The simulators count credits per minute of the clock (from second 0), as the platforms
+    // do: the budget of the run is that of every minute it touched.
+    let minutes = chrono::Utc::now().timestamp().div_euclid(60) - first_minute + 1;
+    let allowed = (per_min as i64 * minutes) as f64;
     println!(
         "\n## budget: {count} tickets waiting, both accounts at {per_min} credits a minute, {seconds} s\n"
     );
@@ -207,7 +217,7 @@ async fn budget(count: u64, seconds: u64) {
     println!("| requests | {} | {} |", fd.requests, fs.requests);
     println!("| credits charged | {} | {} |", fd.credits, fs.credits);
     println!(
-        "| share of the budget used | {:.0} % | {:.0} % |",
+        "| share of the budget used ({minutes} clock minutes × {per_min}) | {:.0} % | {:.0} % |",
         100.0 * fd.credits as f64 / allowed,
         100.0 * fs.credits as f64 / allowed
     );
@@ -216,6 +226,10 @@ async fn budget(count: u64, seconds: u64) {
         "\nTickets synced: {arrived} in {elapsed:.0} s ({:.1} per minute)",
         arrived as f64 * 60.0 / elapsed
     );
+    match first_arrival {
+        Some(at) => println!("First ticket arrived after {:.1} s", at.as_secs_f64()),
+        None => println!("No ticket arrived"),
+    }
     println!("Freshdesk calls by route: {}", routes(&fd));
     println!("Freshservice calls by route: {}", routes(&fs));
     run.stop().await;

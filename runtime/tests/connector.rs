@@ -201,6 +201,35 @@ async fn the_change_feed_pages_dedupes_and_resumes_from_its_cursor() {
 }
 
 #[tokio::test]
+async fn a_scan_stopped_midway_resumes_without_handling_a_ticket_twice() {
+    for platform in [SimPlatform::Freshdesk, SimPlatform::Freshservice] {
+        let sim = sim(platform, |c| c.seed = Some(seeded_tickets(platform.name(), 23))).await;
+        let client = client_with(&sim, |c| c.per_page = 5);
+        let start = Cursor::since(Utc.with_ymd_and_hms(2025, 12, 31, 0, 0, 0).unwrap());
+
+        // Two pages handled, ticket 3 of them not (it failed), then the node stops.
+        let mut feed = client.changes(&start);
+        let mut handled: Vec<Ticket> = Vec::new();
+        for _ in 0..2 {
+            handled.extend(feed.next_page().await.unwrap().unwrap());
+        }
+        let failed: Vec<_> = handled.iter().filter(|t| t.id == 3).map(|t| (t.id, t.updated_at)).collect();
+        assert_eq!(failed.len(), 1, "{platform:?}: ticket 3 is on the first two pages");
+        let progress = feed.progress(&failed);
+        assert_eq!(progress.since, start.since, "{platform:?}: the scan is read again from its start");
+
+        // The next scan skips the nine handled versions and delivers the rest, 3 included.
+        let (rest, _, _) = drain(&client, &progress).await;
+        let mut ids: Vec<i64> = rest.iter().map(|t| t.id).collect();
+        ids.sort();
+        let mut expected: Vec<i64> = vec![3];
+        expected.extend(11..=23);
+        assert_eq!(ids, expected, "{platform:?}");
+        sim.shutdown().await;
+    }
+}
+
+#[tokio::test]
 async fn the_freshdesk_feed_restarts_before_the_300_page_stop() {
     let sim = sim(SimPlatform::Freshdesk, |c| c.seed = Some(seeded_tickets("freshdesk", 30_150))).await;
     let client = client(&sim);

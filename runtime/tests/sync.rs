@@ -484,3 +484,55 @@ async fn a_restarted_node_picks_up_where_it_stopped() {
     assert_eq!(tickets(&pair.fs).len(), 2);
     pair.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_under_a_rate_budget_travels_page_by_page_and_a_stop_keeps_its_progress() {
+    // 1,000 tagged tickets and 600 credits a minute: the whole backlog takes minutes (two
+    // calls a ticket), the first page of 100 a few seconds.
+    let backlog: Vec<Value> = (1..=1000)
+        .map(|id| {
+            json!({"id": id, "subject": format!("Backlog {id}"), "description": "<p>old</p>", "status": 2,
+                   "priority": 1, "tags": ["sync"], "requester_id": 100,
+                   "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-02T00:00:00Z"})
+        })
+        .collect();
+    let seed = json!({"agents": [{"id": 1, "name": "Agent One", "email": "one@example.com"}],
+                      "contacts": [{"id": 100, "name": "Customer", "email": "customer@example.com"}],
+                      "tickets": backlog});
+    let mut pair = Pair::start_with(
+        |fd| {
+            fd.rate_limit_per_min = Some(600);
+            fd.seed = Some(replica_runtime::sim::SeedState::from_json(&seed.to_string()).unwrap());
+        },
+        |_| {},
+    )
+    .await;
+
+    // Tickets arrive long before the scan of the backlog could have ended.
+    until("the first tickets of the backlog on Freshservice", || {
+        Some(tickets(&pair.fs).len()).filter(|&n| n >= 100)
+    })
+    .await;
+    pair.stop().await;
+    let arrived: Vec<i64> = tickets(&pair.fs)
+        .iter()
+        .map(|t| t["subject"].as_str().unwrap().trim_start_matches("Backlog ").parse().unwrap())
+        .collect();
+    assert!(arrived.len() < 1000, "the stop waited for the whole backlog");
+
+    // The stopped node kept its place: every ticket that travelled is marked handled, so a
+    // restart does not fetch it again.
+    let cursor = pair.store("fd").cursor().unwrap().expect("a cursor was stored");
+    assert_eq!(cursor.since, None, "the scan from the beginning is resumed, not skipped");
+    for id in &arrived {
+        assert!(
+            cursor.seen.iter().any(|(seen, _)| seen == id),
+            "ticket {id} travelled but is not marked handled"
+        );
+    }
+    let mut unique = arrived.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), arrived.len(), "a ticket arrived twice");
+    pair.finish().await;
+}

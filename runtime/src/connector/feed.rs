@@ -169,6 +169,18 @@ impl ChangeFeed {
         Ok(())
     }
 
+    /// Where this scan stands while it is under way, for a node that stops before the end:
+    /// from where the scan began, with every version handled so far left out, so that the
+    /// pages are listed again but no ticket already handled is fetched again. (`failed`:
+    /// versions not handled yet.)
+    pub fn progress(&self, failed: &[(i64, DateTime<Utc>)]) -> Cursor {
+        let settled_before = self.scan_started.unwrap_or_else(Utc::now).trunc_subsecs(0);
+        let mut seen: Vec<_> =
+            self.seen.iter().copied().filter(|key| key.1 < settled_before && !failed.contains(key)).collect();
+        seen.sort();
+        Cursor { since: self.start.since, seen }
+    }
+
     /// The cursor for the next poll (call after `next_page` returned `None`).
     pub fn cursor(&self) -> Cursor {
         self.cursor_with_retries(&[])

@@ -189,7 +189,7 @@ impl Node {
             self.reload_changed_rules();
             self.round().await;
             if tokio::time::Instant::now() >= next_poll {
-                self.poll().await;
+                self.poll(&shutdown).await;
                 next_poll = tokio::time::Instant::now() + self.config.poll_interval;
                 self.deliver().await;
             }

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use chrono::{TimeDelta, Utc};
 use futures::StreamExt;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use super::config::StartFrom;
 use super::events::EventKind;
@@ -34,8 +35,9 @@ impl Node {
     }
 
     /// One poll of the change feed: every changed ticket in scope gets its outgoing run.
-    /// Returns how many tickets the feed delivered.
-    pub async fn poll(&self) -> usize {
+    /// Returns how many tickets the feed delivered. Between pages it applies and delivers
+    /// what waits, handles commands, and stops early when `shutdown` turns true.
+    pub async fn poll(&self, shutdown: &watch::Receiver<bool>) -> usize {
         let cursor = match self.store.cursor() {
             Ok(Some(cursor)) => cursor,
             Ok(None) => self.start_cursor(),
@@ -64,6 +66,11 @@ impl Node {
                 .for_each_concurrent(CONCURRENCY, |ticket| {
                     let failed = &failed;
                     async move {
+                        if *shutdown.borrow() {
+                            // Stopping: left for the next start.
+                            failed.borrow_mut().push((ticket.id, ticket.updated_at));
+                            return;
+                        }
                         if let Err(e) = self.outgoing(&ticket).await {
                             tracing::warn!(node = %self.name, ticket = ticket.id, error = %e,
                                 "outgoing failed for now; retried at the next poll");
@@ -72,6 +79,18 @@ impl Node {
                     }
                 })
                 .await;
+            // A backlog can take many minutes under a rate budget: what is handled is kept,
+            // travels and can be answered page by page, and a stop does not wait for the end.
+            let progress = feed.progress(&failed.borrow());
+            if let Err(e) = self.store.set_cursor(&progress) {
+                tracing::error!(node = %self.name, error = %e, "cannot store the cursor");
+            }
+            if *shutdown.borrow() {
+                self.polled(delivered, None);
+                return delivered;
+            }
+            self.round().await;
+            self.take_commands();
         }
         let cursor = feed.cursor_with_retries(&failed.into_inner());
         if let Err(e) = self.store.set_cursor(&cursor) {
