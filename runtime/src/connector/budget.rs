@@ -106,6 +106,12 @@ impl RateBudget {
         state.tokens = state.tokens.min(0.0);
     }
 
+    /// How long a 429 still holds calls back. A call that took its token before the 429
+    /// arrived asks again before it goes out, so that it does not run into the same wall.
+    pub fn paused_for(&self, now: Instant) -> Option<Duration> {
+        self.state().paused_until.map(|until| until.saturating_duration_since(now)).filter(|d| !d.is_zero())
+    }
+
     pub fn snapshot(&self, now: Instant) -> BudgetSnapshot {
         let state = self.state();
         BudgetSnapshot {
@@ -177,6 +183,8 @@ mod tests {
         assert_eq!(budget.acquire(now), Duration::from_secs(30));
         assert_eq!(budget.acquire(now + Duration::from_secs(10)), Duration::from_secs(20));
         assert_eq!(budget.snapshot(now + Duration::from_secs(29)).paused_for, Some(Duration::from_secs(1)));
+        assert_eq!(budget.paused_for(now + Duration::from_secs(29)), Some(Duration::from_secs(1)));
+        assert_eq!(budget.paused_for(now + Duration::from_secs(30)), None);
         assert_eq!(budget.acquire(now + Duration::from_secs(31)), Duration::ZERO);
     }
 }

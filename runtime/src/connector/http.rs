@@ -117,6 +117,10 @@ impl Client {
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
+            // A 429 that came in while this call waited for its turn holds it back too.
+            while let Some(paused) = self.inner.budget.paused_for(Instant::now()) {
+                tokio::time::sleep(paused).await;
+            }
             attempts += 1;
             self.inner.stats.record_request();
             let reason = match self.attempt(&method, &url, body, repeat).await {
