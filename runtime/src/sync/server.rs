@@ -280,6 +280,18 @@ async fn twins(
     Query(query): Query<TwinsQuery>,
 ) -> Answer {
     admin(&shared, from, &headers)?;
+    let known: Vec<String> = shared.state().rules.keys().cloned().collect();
+    if !known.contains(&query.connection) {
+        return Err(refuse(
+            StatusCode::NOT_FOUND,
+            format!(
+                "node `{}` has no connection `{}`; it has: {}",
+                shared.node,
+                query.connection,
+                known.join(", ")
+            ),
+        ));
+    }
     let twins = shared.store.twins(&query.connection).map_err(store_error)?;
     Ok(Json(twins).into_response())
 }
@@ -504,7 +516,8 @@ async fn receive(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::signing::Secret;
+    use crate::sync::shared::PeerAuth;
+    use crate::sync::signing::{sign, Secret};
 
     fn shared(token: Option<&str>) -> Shared {
         let (commands, _) = tokio::sync::mpsc::unbounded_channel();
@@ -528,6 +541,131 @@ mod tests {
             replays: Default::default(),
             admin_token: token.map(|t| Secret::new(t.as_bytes().to_vec())),
         }
+    }
+
+    /// Every route, sent what a confused client or a hostile peer might send: malformed HTTP,
+    /// bodies that are not what the route takes, numbers out of range, signatures that are
+    /// right over wrong bodies. Each answer is a clear client error (a JSON `error` from our
+    /// handlers), none is a server error, and the node goes on serving.
+    #[tokio::test]
+    async fn malformed_requests_get_client_errors_and_the_node_goes_on() {
+        use rand::{Rng, SeedableRng};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let secret = "a-shared-secret-of-the-test";
+        let mut shared = shared(None);
+        shared.peers.insert("pair".into(), PeerAuth { node: "fs".into(), secret: Secret::new(secret) });
+        // A node thread that answers its commands.
+        let (commands, mut inbox) = tokio::sync::mpsc::unbounded_channel();
+        shared.commands = commands;
+        tokio::spawn(async move {
+            while let Some(command) = inbox.recv().await {
+                match command {
+                    Command::Reload(reply) => drop(reply.send(Vec::new())),
+                    Command::Resync { connection, reply, .. } => {
+                        drop(reply.send(Err(format!("there is no connection `{connection}`"))))
+                    }
+                }
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(serve(listener, Arc::new(shared)));
+        let base = format!("http://{address}");
+        let http = reqwest::Client::new();
+
+        let now = chrono::Utc::now().timestamp();
+        let signed = |body: &[u8], node: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(NODE_HEADER, node.parse().unwrap());
+            headers.insert(TIMESTAMP_HEADER, now.to_string().parse().unwrap());
+            headers.insert(SIGNATURE_HEADER, sign(&Secret::new(secret), now, body).parse().unwrap());
+            headers
+        };
+        let envelope = |connection: &str, from: &str, seq: &str| {
+            format!(
+                r#"[{{"connection":"{connection}","from":"{from}","seq":{seq},"ticket":1,"twin":null,"replica":{{"summary":"x"}},"sent_at":"2026-01-01T00:00:00Z"}}]"#
+            )
+        };
+        let huge = vec![b'['; MAX_BODY + 10];
+        let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let mut cases: Vec<(&str, String, Vec<u8>, reqwest::header::HeaderMap)> = vec![
+            ("GET", "/v1/errors/abc/retry".into(), vec![], Default::default()),
+            ("POST", "/v1/errors/abc/retry".into(), vec![], Default::default()),
+            ("POST", "/v1/errors/99999999999999999999999/retry".into(), vec![], Default::default()),
+            ("POST", "/v1/errors/-1/retry".into(), vec![], Default::default()),
+            ("GET", "/v1/twins".into(), vec![], Default::default()),
+            ("GET", "/v1/twins?connection=%FF%FE".into(), vec![], Default::default()),
+            ("POST", "/v1/resync".into(), b"{".to_vec(), Default::default()),
+            ("POST", "/v1/resync".into(), b"null".to_vec(), Default::default()),
+            ("POST", "/v1/resync".into(), br#"{"connection": 7}"#.to_vec(), Default::default()),
+            (
+                "POST",
+                "/v1/resync".into(),
+                br#"{"connection": "nope", "query": "status:"}"#.to_vec(),
+                Default::default(),
+            ),
+            ("POST", "/v1/resync".into(), nested.clone().into_bytes(), Default::default()),
+            ("DELETE", "/v1/status".into(), vec![], Default::default()),
+            ("GET", format!("/{}", "a".repeat(60_000)), vec![], Default::default()),
+            ("POST", "/v1/peer/pair/envelopes".into(), b"[]".to_vec(), Default::default()),
+            ("POST", "/v1/peer/nope/envelopes".into(), b"[]".to_vec(), signed(b"[]", "fs")),
+            ("POST", "/v1/peer/pair/envelopes".into(), b"[]".to_vec(), signed(b"[]", "someone")),
+            ("POST", "/v1/peer/pair/envelopes".into(), huge, Default::default()),
+        ];
+        for body in [
+            "{".to_string(),
+            "null".into(),
+            "[1, 2]".into(),
+            nested,
+            envelope("other", "fs", "1"),
+            envelope("pair", "intruder", "1"),
+            envelope("pair", "fs", "1e999"),
+            envelope("pair", "fs", "99999999999999999999999"),
+        ] {
+            let headers = signed(body.as_bytes(), "fs");
+            cases.push(("POST", "/v1/peer/pair/envelopes".into(), body.into_bytes(), headers));
+        }
+        for (method, path, body, headers) in cases {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let answer = http
+                .request(method.clone(), format!("{base}{path}"))
+                .headers(headers)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status();
+            let text = answer.text().await.unwrap();
+            let shown = &path[..path.len().min(60)];
+            assert!(status.is_client_error(), "{method} {shown}: {status} {text}");
+            if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+                assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()), "{method} {shown}: {text}");
+            }
+        }
+
+        // Bytes that are not HTTP, or HTTP cut short: the connection is closed or refused
+        // with a 400, and nothing else is disturbed.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for round in 0..200 {
+            let mut bytes: Vec<u8> = (0..rng.random_range(1..400)).map(|_| rng.random()).collect();
+            if round % 2 == 0 {
+                let mut start = b"POST /v1/peer/pair/envelopes HTTP/1.1\r\nContent-Length: 9\r\n".to_vec();
+                start.append(&mut bytes);
+                bytes = start;
+            }
+            let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+            let mut answer = Vec::new();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read_to_end(&mut answer))
+                .await;
+            let head = String::from_utf8_lossy(&answer[..answer.len().min(12)]).to_string();
+            assert!(answer.is_empty() || head.starts_with("HTTP/1.1 4"), "round {round}: {head}");
+        }
+
+        let status = http.get(format!("{base}/v1/status")).send().await.unwrap();
+        assert_eq!(status.status(), StatusCode::OK, "the node still answers");
     }
 
     #[test]
