@@ -202,29 +202,48 @@ async fn the_change_feed_pages_dedupes_and_resumes_from_its_cursor() {
 
 #[tokio::test]
 async fn a_scan_stopped_midway_resumes_without_handling_a_ticket_twice() {
+    let base = parse_time("2026-01-01T00:00:00Z").unwrap();
+    let at = |second: i64| Utc.timestamp_opt(base + second, 0).unwrap();
     for platform in [SimPlatform::Freshdesk, SimPlatform::Freshservice] {
         let sim = sim(platform, |c| c.seed = Some(seeded_tickets(platform.name(), 23))).await;
         let client = client_with(&sim, |c| c.per_page = 5);
         let start = Cursor::since(Utc.with_ymd_and_hms(2025, 12, 31, 0, 0, 0).unwrap());
+        // Tickets 1–10 on the first two pages (updated a second apart, created together).
+        let two_pages = || async {
+            let mut feed = client.changes(&start);
+            for _ in 0..2 {
+                let page = feed.next_page().await.unwrap().unwrap();
+                assert!(
+                    page.iter().all(|t| t.id <= 10),
+                    "{platform:?}: {:?}",
+                    page.iter().map(|t| t.id).collect::<Vec<_>>()
+                );
+            }
+            feed
+        };
+        let ids_of = |tickets: Vec<Ticket>| {
+            let mut ids: Vec<i64> = tickets.iter().map(|t| t.id).collect();
+            ids.sort();
+            ids
+        };
 
-        // Two pages handled, ticket 3 of them not (it failed), then the node stops.
-        let mut feed = client.changes(&start);
-        let mut handled: Vec<Ticket> = Vec::new();
-        for _ in 0..2 {
-            handled.extend(feed.next_page().await.unwrap().unwrap());
+        // Stopped after two pages: the next scan delivers exactly the other thirteen.
+        let progress = two_pages().await.progress(&[]);
+        match platform {
+            // Sorted by `updated_at`: resumed from the last one listed.
+            SimPlatform::Freshdesk => assert_eq!(progress.since, Some(at(10))),
+            // Sorted by creation: read again from the start, the handled versions left out.
+            SimPlatform::Freshservice => assert_eq!(progress.since, start.since),
         }
-        let failed: Vec<_> = handled.iter().filter(|t| t.id == 3).map(|t| (t.id, t.updated_at)).collect();
-        assert_eq!(failed.len(), 1, "{platform:?}: ticket 3 is on the first two pages");
-        let progress = feed.progress(&failed);
-        assert_eq!(progress.since, start.since, "{platform:?}: the scan is read again from its start");
-
-        // The next scan skips the nine handled versions and delivers the rest, 3 included.
         let (rest, _, _) = drain(&client, &progress).await;
-        let mut ids: Vec<i64> = rest.iter().map(|t| t.id).collect();
-        ids.sort();
-        let mut expected: Vec<i64> = vec![3];
+        assert_eq!(ids_of(rest), (11..=23).collect::<Vec<_>>(), "{platform:?}");
+
+        // Ticket 3 could not be handled: it comes again, the other nine do not.
+        let progress = two_pages().await.progress(&[(3, at(3))]);
+        let (rest, _, _) = drain(&client, &progress).await;
+        let mut expected = vec![3];
         expected.extend(11..=23);
-        assert_eq!(ids, expected, "{platform:?}");
+        assert_eq!(ids_of(rest), expected, "{platform:?}");
         sim.shutdown().await;
     }
 }

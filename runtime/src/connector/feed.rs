@@ -169,16 +169,43 @@ impl ChangeFeed {
         Ok(())
     }
 
-    /// Where this scan stands while it is under way, for a node that stops before the end:
-    /// from where the scan began, with every version handled so far left out, so that the
-    /// pages are listed again but no ticket already handled is fetched again. (`failed`:
-    /// versions not handled yet.)
+    /// Where this scan stands while it is under way, for a node that stops before the end.
+    /// (`failed`: versions delivered but not handled yet.) Freshdesk's list is sorted by
+    /// `updated_at`, so every ticket not listed yet was updated at or after the last one
+    /// listed: the scan resumes from there (or from a ticket that moved, or one that failed).
+    /// Freshservice's list is sorted by creation, so the scan is read again from where it
+    /// began, with every version handled so far left out: the pages are listed again but no
+    /// handled ticket is fetched again.
     pub fn progress(&self, failed: &[(i64, DateTime<Utc>)]) -> Cursor {
+        let since = if self.client.platform() == PlatformKind::Freshdesk {
+            let resume = match (self.latest, self.shifted_from) {
+                (Some(latest), Some(shift)) => Some(latest.min(shift)),
+                (latest, shift) => latest.or(shift),
+            };
+            let resume = failed.iter().map(|(_, at)| *at).min().map_or(resume, |at| resume.min(Some(at)));
+            resume.max(self.start.since)
+        } else {
+            self.start.since
+        };
+        self.settled_since(since, failed)
+    }
+
+    /// The cursor from `since`: the versions delivered at or after it whose second had
+    /// passed before the scan began are left out of the next scan, unless they failed.
+    fn settled_since(&self, since: Option<DateTime<Utc>>, failed: &[(i64, DateTime<Utc>)]) -> Cursor {
+        // `updated_at` has whole seconds: a ticket changed twice in one second keeps its key.
+        // A version is settled (not delivered again) only when its second had passed before
+        // the scan began, so that the fetch that followed saw every change of that second.
         let settled_before = self.scan_started.unwrap_or_else(Utc::now).trunc_subsecs(0);
-        let mut seen: Vec<_> =
-            self.seen.iter().copied().filter(|key| key.1 < settled_before && !failed.contains(key)).collect();
+        let mut seen: Vec<_> = self
+            .seen
+            .iter()
+            .copied()
+            .filter(|key| since.is_none_or(|since| key.1 >= since))
+            .filter(|key| key.1 < settled_before && !failed.contains(key))
+            .collect();
         seen.sort();
-        Cursor { since: self.start.since, seen }
+        Cursor { since, seen }
     }
 
     /// The cursor for the next poll (call after `next_page` returned `None`).
@@ -197,23 +224,6 @@ impl ChangeFeed {
         // Never move back before where this poll began.
         .max(self.start.since);
         let since = failed.iter().map(|(_, at)| *at).min().map_or(since, |at| since.min(Some(at)));
-        // `updated_at` has whole seconds: a ticket changed twice in one second keeps its key.
-        // A version is settled (not delivered again) only when its second had passed before
-        // the scan began, so that the fetch that followed saw every change of that second.
-        let settled_before = self.scan_started.unwrap_or_else(Utc::now).trunc_subsecs(0);
-        let seen = match since {
-            Some(since) => {
-                let mut seen: Vec<_> = self
-                    .seen
-                    .iter()
-                    .copied()
-                    .filter(|key| key.1 >= since && key.1 < settled_before && !failed.contains(key))
-                    .collect();
-                seen.sort();
-                seen
-            }
-            None => Vec::new(),
-        };
-        Cursor { since, seen }
+        self.settled_since(since, failed)
     }
 }
