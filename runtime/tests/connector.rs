@@ -470,3 +470,144 @@ async fn a_platform_that_is_down_is_a_transient_error() {
         client.create_ticket(&new_ticket(SimPlatform::Freshdesk, "a@example.com", "x")).await.unwrap_err();
     assert!(matches!(error, ApiError::Transient { attempts: 2, .. }), "{error:?}");
 }
+
+/// A server that answers every request with the next of `answers` (raw HTTP), round robin.
+async fn broken_server(answers: Vec<Vec<u8>>) -> SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(local()).await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let answers = std::sync::Arc::new(answers);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (answers, next) = (answers.clone(), next.clone());
+            tokio::spawn(async move {
+                // Reads the request head (and whatever body came with it), answers, closes.
+                let mut buffer = vec![0u8; 64 * 1024];
+                let mut read = 0;
+                while !buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                }
+                let answer =
+                    &answers[next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % answers.len()];
+                let _ = stream.write_all(answer).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    address
+}
+
+fn raw(status: &str, headers: &[&str], body: &str) -> Vec<u8> {
+    let mut text = format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nConnection: close\r\n");
+    for header in headers {
+        text.push_str(header);
+        text.push_str("\r\n");
+    }
+    if !headers.iter().any(|h| h.to_ascii_lowercase().starts_with("content-length")) {
+        text.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    text.into_bytes()
+}
+
+#[tokio::test]
+async fn broken_api_answers_are_typed_errors_never_panics() {
+    let nested = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+    let answers: Vec<(&str, Vec<u8>)> = vec![
+        ("not JSON", raw("200 OK", &[], "<html>maintenance</html>")),
+        ("empty body", raw("200 OK", &[], "")),
+        ("null", raw("200 OK", &[], "null")),
+        ("a list for an object", raw("200 OK", &[], "[]")),
+        (
+            "an id that is text",
+            raw("200 OK", &[], r#"{"id": "seven", "updated_at": "2026-01-01T00:00:00Z"}"#),
+        ),
+        ("an id out of range", raw("200 OK", &[], r#"{"id": 1e400, "updated_at": "2026-01-01T00:00:00Z"}"#)),
+        ("no updated_at", raw("200 OK", &[], r#"{"id": 1}"#)),
+        ("a date that is not one", raw("200 OK", &[], r#"{"id": 1, "updated_at": "yesterday"}"#)),
+        ("deep nesting", raw("200 OK", &[], &nested)),
+        (
+            "wrapped garbage",
+            raw("200 OK", &[], r#"{"ticket": 5, "tickets": {"a": 1}, "conversations": "x"}"#),
+        ),
+        ("a list of odd items", raw("200 OK", &[], r#"[1, "two", null, {"id": -1}]"#)),
+        ("a body cut short", raw("200 OK", &["Content-Length: 500"], r#"{"id": 1, "upd"#)),
+        ("odd rate headers", raw("200 OK", &["X-RateLimit-Total: -4", "X-RateLimit-Remaining: lots"], "[]")),
+        (
+            "a next page elsewhere",
+            raw("200 OK", &[r#"Link: <http://elsewhere.example/api/v2/tickets?page=2>; rel="next""#], "[]"),
+        ),
+        ("a next link that is not one", raw("200 OK", &[r#"Link: <::::>; rel="next""#], "[]")),
+        ("429 for ages", raw("429 Too Many Requests", &["Retry-After: 99999999999"], "{}")),
+        ("429 without a time", raw("429 Too Many Requests", &["Retry-After: soon"], "")),
+        (
+            "429 past the end of time",
+            raw("429 Too Many Requests", &["Retry-After: 18446744073709551615"], ""),
+        ),
+        ("500 with a page", raw("500 Internal Server Error", &[], "<html>oops</html>")),
+        ("404 garbage", raw("404 Not Found", &[], "{{{")),
+        ("400 odd errors", raw("400 Bad Request", &[], r#"{"errors": "all of them"}"#)),
+        ("not HTTP", b"SSH-2.0-OpenSSH_9.2\r\n\r\n".to_vec()),
+        ("a status that is not one", b"HTTP/1.1 999999 What\r\nContent-Length: 0\r\n\r\n".to_vec()),
+    ];
+    let mut wrong = Vec::new();
+    for platform in [PlatformKind::Freshdesk, PlatformKind::Freshservice] {
+        for (what, answer) in &answers {
+            let address = broken_server(vec![answer.clone()]).await;
+            // A client per call: a 429's pause must not hold up the next case.
+            let fresh = || {
+                let mut config = ClientConfig::new(platform, &format!("http://{address}"), ApiKey::new(KEY));
+                config.retry = RetryPolicy {
+                    max_attempts: 2,
+                    base_delay: Duration::from_millis(1),
+                    max_delay: Duration::from_millis(2),
+                    max_retry_after: Duration::from_secs(2),
+                    max_rate_limited: 1,
+                };
+                Client::new(config).unwrap()
+            };
+            let note = NewNote { body: "hi".into(), private: true };
+            let fields = body(json!({"subject": "s"}));
+            // Each call gets 20 s (retries and pauses are short here): a hang is a failure.
+            async fn outcome<T>(
+                call: impl std::future::Future<Output = Result<T, ApiError>>,
+            ) -> Result<(), String> {
+                match tokio::time::timeout(Duration::from_secs(20), call).await {
+                    Ok(result) => result.map(drop).map_err(|e| e.to_string()),
+                    Err(_) => Err("HUNG".into()),
+                }
+            }
+            let results: Vec<(&str, Result<(), String>)> = vec![
+                ("ticket", outcome(fresh().ticket(1)).await),
+                ("conversations", outcome(fresh().conversations(1)).await),
+                ("changes", outcome(async { fresh().changes(&Cursor::default()).next_page().await }).await),
+                ("create", outcome(fresh().create_ticket(&fields)).await),
+                ("update", outcome(fresh().update_ticket(1, &fields)).await),
+                ("note", outcome(fresh().add_note(1, &note)).await),
+                ("agents", outcome(fresh().agents()).await),
+            ];
+            for (call, result) in results {
+                match result {
+                    Err(message) => {
+                        if message.len() <= 10 || message == "HUNG" {
+                            wrong.push(format!("{platform:?} {what} {call}: a bare error: {message:?}"));
+                        }
+                    }
+                    // An empty list is a fine answer to a list call, and an object with an
+                    // id a (minimal) note; nothing else here is.
+                    Ok(()) if matches!(call, "changes" | "conversations" | "agents") => {}
+                    Ok(())
+                        if call == "note" && matches!(*what, "no updated_at" | "a date that is not one") => {}
+                    Ok(()) => wrong
+                        .push(format!("{platform:?} {what} {call}: a broken answer was taken as a good one")),
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -101,7 +101,7 @@ impl RateBudget {
     /// A 429: nobody calls for `retry_after`.
     pub fn pause(&self, now: Instant, retry_after: Duration) {
         let mut state = self.state();
-        let until = now + retry_after;
+        let until = now.checked_add(retry_after).unwrap_or(now + super::http::LONGEST_RETRY_AFTER);
         state.paused_until = Some(state.paused_until.map_or(until, |at| at.max(until)));
         state.tokens = state.tokens.min(0.0);
     }

@@ -69,6 +69,8 @@ pub struct ChangeFeed {
     latest: Option<DateTime<Utc>>,
     scan_started: Option<DateTime<Utc>>,
     restarts: u32,
+    /// The pages asked for (a `Link` back to one of them would go round forever).
+    read: HashSet<Url>,
 }
 
 fn iso(at: DateTime<Utc>) -> String {
@@ -91,8 +93,11 @@ impl ChangeFeed {
             latest: None,
             scan_started: None,
             restarts: 0,
+            read: HashSet::new(),
         };
-        feed.next = Some(feed.first_page(since));
+        let first = feed.first_page(since);
+        feed.read.insert(first.clone());
+        feed.next = Some(first);
         feed
     }
 
@@ -145,7 +150,11 @@ impl ChangeFeed {
                 self.restart()?;
             }
         } else if let Some(link) = answer.next {
-            self.next = Some(self.client.same_origin(&link)?);
+            let next = self.client.same_origin(&link)?;
+            if !self.read.insert(next.clone()) {
+                return Err(self.client.invalid(format!("the next page, {next}, is one already read")));
+            }
+            self.next = Some(next);
         }
         Ok(Some(fresh))
     }

@@ -257,12 +257,17 @@ fn header_text(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) ->
 }
 
 /// `Retry-After` in seconds (the platforms send seconds); a missing or unreadable one is
-/// taken as a minute, the length of the platforms' rate windows.
+/// taken as a minute, the length of the platforms' rate windows, and one longer than
+/// [`LONGEST_RETRY_AFTER`] as that: a wrong header must not silence a node for years.
 fn retry_after(headers: &HeaderMap) -> Duration {
     header_text(headers, RETRY_AFTER)
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map_or(Duration::from_secs(60), Duration::from_secs)
+        .min(LONGEST_RETRY_AFTER)
 }
+
+/// The longest pause a 429 can impose (Freshservice documents waits of 25 minutes).
+pub const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(3_600);
 
 /// The `rel="next"` target of a `Link` header. Accepts the standard form
 /// `<url>; rel="next"` and the documentation's `< url>;rel="next"`.

@@ -283,7 +283,11 @@ impl Client {
     /// The object inside Freshservice's `{"<key>": …}`; Freshdesk's bodies are bare.
     fn unwrap(&self, body: Value, key: &str) -> Result<Value, ApiError> {
         if !self.platform().wraps_bodies() {
-            return Ok(body);
+            return match body {
+                // Freshdesk answers an object with the object and a list with the list.
+                Value::Object(_) | Value::Array(_) => Ok(body),
+                other => Err(self.invalid(format!("expected the {key}, got {}", kind_of(&other)))),
+            };
         }
         match body {
             Value::Object(mut map) => {
@@ -329,10 +333,15 @@ impl Client {
     /// Every page of a list, following `Link` headers.
     async fn all_pages(&self, first: Url, key: &str) -> Result<Vec<Value>, ApiError> {
         let mut items = Vec::new();
+        let mut read = std::collections::HashSet::new();
         let mut next = Some(first);
         while let Some(url) = next.take() {
+            read.insert(url.clone());
             let answer = self.get(url).await?;
             next = answer.next.as_deref().map(|link| self.same_origin(link)).transpose()?;
+            if let Some(again) = next.as_ref().filter(|url| read.contains(*url)) {
+                return Err(self.invalid(format!("the next page, {again}, is one already read")));
+            }
             items.extend(self.unwrap_list(answer.body, key)?);
         }
         Ok(items)
