@@ -8,7 +8,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use replica_runtime::connector::{ApiKey, Client, ClientConfig, NewNote, PlatformKind};
@@ -84,14 +84,7 @@ peer = "fd"
 }
 
 fn spawn(dir: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_replica"))
-        .args(["daemon", "-c"])
-        .arg(dir.join("node.toml"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the daemon starts")
+    common::spawn_daemon(&dir.join("node.toml"), None)
 }
 
 fn state(sim: &SimHandle) -> (Vec<Map<String, Value>>, Vec<Map<String, Value>>) {

@@ -2,11 +2,7 @@
 
 mod common;
 
-use common::replica;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{replica, text};
 
 #[test]
 fn the_demo_syncs_the_example_connection_and_says_so() {

@@ -10,7 +10,7 @@ mod common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use replica_runtime::connector::{ApiKey, Client, ClientConfig, NewNote, PlatformKind};
@@ -141,21 +141,13 @@ fn node_block(name: &str, platform: &str, url: &str, port: u16, connection: &str
 }
 
 fn daemon(config: &Path, log: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_replica"))
-        .args(["daemon", "-c"])
-        .arg(config)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap()
+    common::spawn_daemon(config, Some(log))
 }
 
 /// `replica <args>` with the node configuration; (exit code, stdout, stderr).
 fn replica(args: &[&str], config: &Path) -> (i32, String, String) {
     let output = common::replica().args(args).arg("-c").arg(config).output().unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
+    (output.status.code().unwrap_or(-1), common::text(&output.stdout), common::text(&output.stderr))
 }
 
 fn get(url: &str) -> String {

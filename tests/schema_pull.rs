@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::replica;
+use common::{replica, text};
 use replica_runtime::sim::{SeedState, SimConfig, SimHandle, SimPlatform};
 use serde_json::json;
 
@@ -16,10 +16,6 @@ incoming {
     entity.status = nodeHelper.getStatus("In Work")
 }
 "#;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn a_pulled_lock_makes_check_know_the_instance() {
