@@ -41,6 +41,10 @@ pub struct BudgetSnapshot {
 }
 
 impl State {
+    fn paused_for(&self, now: Instant) -> Option<Duration> {
+        self.paused_until.map(|until| until.saturating_duration_since(now)).filter(|d| !d.is_zero())
+    }
+
     fn refill(&mut self, now: Instant) {
         let (Some(total), Some(at)) = (self.total, self.refilled_at) else {
             self.refilled_at = Some(now);
@@ -109,7 +113,7 @@ impl RateBudget {
     /// How long a 429 still holds calls back. A call that took its token before the 429
     /// arrived asks again before it goes out, so that it does not run into the same wall.
     pub fn paused_for(&self, now: Instant) -> Option<Duration> {
-        self.state().paused_until.map(|until| until.saturating_duration_since(now)).filter(|d| !d.is_zero())
+        self.state().paused_for(now)
     }
 
     pub fn snapshot(&self, now: Instant) -> BudgetSnapshot {
@@ -117,10 +121,7 @@ impl RateBudget {
         BudgetSnapshot {
             total: state.total,
             remaining: state.reported_remaining,
-            paused_for: state
-                .paused_until
-                .map(|until| until.saturating_duration_since(now))
-                .filter(|d| !d.is_zero()),
+            paused_for: state.paused_for(now),
         }
     }
 }

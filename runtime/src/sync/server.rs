@@ -280,17 +280,20 @@ async fn twins(
     Query(query): Query<TwinsQuery>,
 ) -> Answer {
     admin(&shared, from, &headers)?;
-    let known: Vec<String> = shared.state().rules.keys().cloned().collect();
-    if !known.contains(&query.connection) {
-        return Err(refuse(
-            StatusCode::NOT_FOUND,
-            format!(
-                "node `{}` has no connection `{}`; it has: {}",
-                shared.node,
-                query.connection,
-                known.join(", ")
-            ),
-        ));
+    {
+        let state = shared.state();
+        if !state.rules.contains_key(&query.connection) {
+            let known: Vec<&str> = state.rules.keys().map(String::as_str).collect();
+            return Err(refuse(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "node `{}` has no connection `{}`; it has: {}",
+                    shared.node,
+                    query.connection,
+                    known.join(", ")
+                ),
+            ));
+        }
     }
     let twins = shared.store.twins(&query.connection).map_err(store_error)?;
     Ok(Json(twins).into_response())
