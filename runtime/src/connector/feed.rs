@@ -112,6 +112,11 @@ impl ChangeFeed {
         self.client.url("/api/v2/tickets", &query)
     }
 
+    /// Whether another page is to be read.
+    pub fn has_more(&self) -> bool {
+        self.next.is_some()
+    }
+
     /// How many times the list was started over to stay below the page stop.
     pub fn restarts(&self) -> u32 {
         self.restarts

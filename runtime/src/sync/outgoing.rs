@@ -79,6 +79,10 @@ impl Node {
                     }
                 })
                 .await;
+            if !feed.has_more() {
+                // The last page (in a quiet poll, the only one): the cursor below covers it.
+                continue;
+            }
             // A backlog can take many minutes under a rate budget: what is handled is kept,
             // travels and can be answered page by page, and a stop does not wait for the end.
             let progress = feed.progress(&failed.borrow());
