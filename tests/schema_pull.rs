@@ -42,22 +42,17 @@ fn a_pulled_lock_makes_check_know_the_instance() {
     assert_eq!(before.status.code(), Some(1), "{}", text(&before.stderr));
     assert!(text(&before.stderr).contains("In Work"), "{}", text(&before.stderr));
 
-    let pulled = replica()
-        .args([
-            "schema",
-            "pull",
-            "--platform",
-            "freshdesk",
-            "--url",
-            &sim.base_url(),
-            "--api-key-env",
-            "PULL_KEY",
-        ])
-        .arg("-o")
-        .arg(dir.path().join("replica.schema.json"))
-        .env("PULL_KEY", KEY)
-        .output()
-        .unwrap();
+    // `replica schema pull` into `file` of the folder, with the API key `key`.
+    let pull = |file: &str, key: &str| {
+        replica()
+            .args(["schema", "pull", "--platform", "freshdesk", "--url", &sim.base_url()])
+            .args(["--api-key-env", "PULL_KEY", "-o"])
+            .arg(dir.path().join(file))
+            .env("PULL_KEY", key)
+            .output()
+            .unwrap()
+    };
+    let pulled = pull("replica.schema.json", KEY);
     assert_eq!(pulled.status.code(), Some(0), "{}", text(&pulled.stderr));
     assert!(text(&pulled.stderr).contains("1 custom fields"), "{}", text(&pulled.stderr));
     assert!(!text(&pulled.stderr).contains(KEY));
@@ -71,22 +66,7 @@ fn a_pulled_lock_makes_check_know_the_instance() {
     assert!(text(&typo.stderr).contains("cf_regoin"), "{}", text(&typo.stderr));
 
     // A wrong key: the tool could not run (exit 2), and says why without the key.
-    let refused = replica()
-        .args([
-            "schema",
-            "pull",
-            "--platform",
-            "freshdesk",
-            "--url",
-            &sim.base_url(),
-            "--api-key-env",
-            "PULL_KEY",
-        ])
-        .arg("-o")
-        .arg(dir.path().join("other.json"))
-        .env("PULL_KEY", "wrong-key")
-        .output()
-        .unwrap();
+    let refused = pull("other.json", "wrong-key");
     assert_eq!(refused.status.code(), Some(2));
     assert!(text(&refused.stderr).contains("refused the API key"), "{}", text(&refused.stderr));
     assert!(!text(&refused.stderr).contains("wrong-key"));
